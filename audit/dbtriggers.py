@@ -1,0 +1,122 @@
+"""Database triggers that keep rules the ORM alone could be talked out of.
+
+- Append-only tables (the journal history, the change table): UPDATE, DELETE and TRUNCATE are refused.
+- A lesson's date must lie inside its class's academic year.
+
+The SQL exists for PostgreSQL and SQLite. Migrations install it; ``seed_demo --reset`` and the test
+suite's flush of transactional tests are the only code that ever removes it, and they put it back.
+"""
+
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+APPEND_ONLY_MESSAGE = "{table}: таблица только дополняется, изменение и удаление строк запрещены"
+LESSON_DATE_MESSAGE = "journal_lesson_date_in_year: дата урока вне учебного года класса"
+
+
+def _pg_append_only(table: str) -> list[str]:
+    message = APPEND_ONLY_MESSAGE.format(table=table)
+    return [
+        f"""
+        CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$
+        BEGIN
+            RAISE EXCEPTION '{message} (%)', TG_OP USING ERRCODE = 'integrity_constraint_violation';
+        END
+        $$ LANGUAGE plpgsql
+        """,
+        f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}",
+        f"""CREATE TRIGGER {table}_no_change BEFORE UPDATE OR DELETE ON {table}
+            FOR EACH ROW EXECUTE FUNCTION {table}_append_only()""",
+        f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
+        f"""CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
+            FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()""",
+    ]
+
+
+def _sqlite_append_only(table: str) -> list[str]:
+    message = APPEND_ONLY_MESSAGE.format(table=table)
+    return [
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table}
+            BEGIN SELECT RAISE(ABORT, '{message}'); END""",
+        f"""CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table}
+            BEGIN SELECT RAISE(ABORT, '{message}'); END""",
+    ]
+
+
+def append_only_sql(vendor: str, table: str) -> list[str]:
+    return _pg_append_only(table) if vendor == "postgresql" else _sqlite_append_only(table)
+
+
+def drop_append_only_sql(vendor: str, table: str) -> list[str]:
+    if vendor == "postgresql":
+        return [
+            f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}",
+            f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
+        ]
+    return [f"DROP TRIGGER IF EXISTS {table}_no_update", f"DROP TRIGGER IF EXISTS {table}_no_delete"]
+
+
+_LESSON_YEAR_CHECK = """
+    EXISTS (
+        SELECT 1 FROM journal_teachingassignment a
+        JOIN journal_schoolclass c ON c.id = a.school_class_id
+        JOIN journal_academicyear y ON y.id = c.year_id
+        WHERE a.id = NEW.assignment_id AND NEW.date >= y.start AND NEW.date <= y."end"
+    )
+"""
+
+
+def lesson_date_sql(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [
+            f"""
+            CREATE OR REPLACE FUNCTION journal_lesson_date_in_year() RETURNS trigger AS $$
+            BEGIN
+                IF NOT {_LESSON_YEAR_CHECK} THEN
+                    RAISE EXCEPTION '{LESSON_DATE_MESSAGE}' USING ERRCODE = 'check_violation';
+                END IF;
+                RETURN NEW;
+            END
+            $$ LANGUAGE plpgsql
+            """,
+            "DROP TRIGGER IF EXISTS journal_lesson_date_in_year ON journal_lesson",
+            """CREATE TRIGGER journal_lesson_date_in_year BEFORE INSERT OR UPDATE OF date, assignment_id
+               ON journal_lesson FOR EACH ROW EXECUTE FUNCTION journal_lesson_date_in_year()""",
+        ]
+    return [
+        f"""CREATE TRIGGER IF NOT EXISTS journal_lesson_date_in_year_insert BEFORE INSERT ON journal_lesson
+            WHEN NOT {_LESSON_YEAR_CHECK}
+            BEGIN SELECT RAISE(ABORT, '{LESSON_DATE_MESSAGE}'); END""",
+        f"""CREATE TRIGGER IF NOT EXISTS journal_lesson_date_in_year_update
+            BEFORE UPDATE OF date, assignment_id ON journal_lesson
+            WHEN NOT {_LESSON_YEAR_CHECK}
+            BEGIN SELECT RAISE(ABORT, '{LESSON_DATE_MESSAGE}'); END""",
+    ]
+
+
+def drop_lesson_date_sql(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return ["DROP TRIGGER IF EXISTS journal_lesson_date_in_year ON journal_lesson"]
+    return [
+        "DROP TRIGGER IF EXISTS journal_lesson_date_in_year_insert",
+        "DROP TRIGGER IF EXISTS journal_lesson_date_in_year_update",
+    ]
+
+
+#: Tables that only ever grow. Later apps add theirs here (and a migration installing the trigger).
+APPEND_ONLY_TABLES = ["audit_historyentry"]
+
+
+def execute(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def install_append_only(connection: BaseDatabaseWrapper, tables: list[str] | None = None) -> None:
+    for table in tables or APPEND_ONLY_TABLES:
+        execute(connection, append_only_sql(connection.vendor, table))
+
+
+def remove_append_only(connection: BaseDatabaseWrapper, tables: list[str] | None = None) -> None:
+    for table in tables or APPEND_ONLY_TABLES:
+        execute(connection, drop_append_only_sql(connection.vendor, table))

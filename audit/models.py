@@ -1,0 +1,160 @@
+"""Audit: the regulation's edit windows and the append-only, hash-chained history of the journal."""
+
+import datetime
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class EditWindow(models.Model):
+    """A row of the edit-window table (п. 3.3), editable by the deputy in the admin.
+
+    ``audit.windows.window_for`` picks, for an entry, the matching row with the highest priority and
+    turns its anchors and day counts into deadlines. «Day N» ends at 23:59:59 Europe/Moscow.
+    """
+
+    class Entry(models.TextChoices):
+        MARK = "mark", _("текущая отметка")
+        ATTENDANCE = "attendance", _("посещаемость")
+        PERIOD_MARK = "period_mark", _("отметка за четверть / полугодие")
+        YEAR_MARK = "year_mark", _("годовая и итоговая отметка")
+
+    class Anchor(models.TextChoices):
+        LESSON_DATE = "lesson_date", _("дата урока (работы)")
+        ORDER_DEADLINE = "order_deadline", _("срок по приказу")
+        PERIOD_END = "period_end", _("окончание периода")
+
+    name = models.CharField(_("правило"), max_length=200)
+    entry = models.CharField(_("запись"), max_length=16, choices=Entry)
+    work_category = models.CharField(
+        _("категория работы"),
+        max_length=10,
+        blank=True,
+        help_text=_("Только для отметок; пусто — любая категория."),
+    )
+    russian_or_literature_only = models.BooleanField(_("только русский язык и литература"), default=False)
+    min_grade = models.PositiveSmallIntegerField(_("с класса"), default=1)
+    max_grade = models.PositiveSmallIntegerField(_("по класс"), default=11)
+    create_anchor = models.CharField(_("создать: от"), max_length=16, choices=Anchor)
+    create_days = models.SmallIntegerField(_("создать: дней"))
+    change_anchor = models.CharField(_("изменить/удалить: от"), max_length=16, choices=Anchor)
+    change_days = models.SmallIntegerField(_("изменить/удалить: дней"))
+    priority = models.SmallIntegerField(
+        _("приоритет"), default=0, help_text=_("Из подходящих правил действует правило с наибольшим приоритетом.")
+    )
+    regulation_ref = models.CharField(_("пункт положения"), max_length=40, default="п. 3.3")
+
+    class Meta:
+        verbose_name = _("срок редактирования")
+        verbose_name_plural = _("сроки редактирования (п. 3.3)")
+        ordering = ["entry", "-priority"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_grade__gte=1, max_grade__lte=11, min_grade__lte=models.F("max_grade")),
+                name="audit_editwindow_grades",
+            ),
+            models.CheckConstraint(
+                condition=Q(create_days__gte=0, change_days__gte=0), name="audit_editwindow_days_nonnegative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HistoryEntry(models.Model):
+    """One write to the journal: who, when, what, old → new, from where.
+
+    Append-only: triggers (migration 0002) refuse UPDATE and DELETE in the database. ``hash`` chains each
+    entry to the previous one; ``manage.py verify_journal`` recomputes the chain.
+    """
+
+    class Kind(models.TextChoices):
+        MARK = "mark", _("отметка")
+        ATTENDANCE = "attendance", _("посещаемость")
+        TOPIC = "topic", _("тема урока")
+        HOMEWORK = "homework", _("домашнее задание")
+        PERIOD_MARK = "period_mark", _("отметка за период")
+        LESSON = "lesson", _("урок")
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("создание")
+        UPDATE = "update", _("изменение")
+        DELETE = "delete", _("удаление")
+        REFUSED = "refused", _("отклонено")
+
+    class Source(models.TextChoices):
+        GRID = "grid", _("журнал")
+        ADMIN = "admin", _("админка")
+        IMPORT = "import", _("импорт")
+        COMMAND = "command", _("команда")
+        LATE_CHANGE = "late_change", _("изменение по заявлению")
+        SEED = "seed", _("демо-данные")
+
+    at = models.DateTimeField(_("когда"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("кто")
+    )
+    source = models.CharField(_("откуда"), max_length=12, choices=Source)
+    reference = models.CharField(_("основание"), max_length=64, blank=True, help_text=_("номер заявления"))
+    kind = models.CharField(_("запись"), max_length=12, choices=Kind)
+    action = models.CharField(_("действие"), max_length=8, choices=Action)
+    object_id = models.BigIntegerField(_("id записи"), null=True)
+    lesson_id = models.BigIntegerField(null=True)
+    student_id = models.BigIntegerField(null=True)
+    old = models.JSONField(_("было"), null=True)
+    new = models.JSONField(_("стало"), null=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("запись истории")
+        verbose_name_plural = _("история журнала")
+        ordering = ["id"]
+        indexes = [
+            # verify_journal and a cell's history: the last entry of one object.
+            models.Index(fields=["kind", "object_id", "id"], name="audit_history_object"),
+            # a lesson's history in the grid's details.
+            models.Index(fields=["lesson_id", "student_id"], name="audit_history_lesson_student"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.get_kind_display()} {self.get_action_display()}"
+
+    def payload(self) -> str:
+        """The canonical text the hash covers: every field but ``id`` and ``hash``."""
+        data = {
+            "at": self.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
+            "user": self.user_id,
+            "source": self.source,
+            "reference": self.reference,
+            "kind": self.kind,
+            "action": self.action,
+            "object_id": self.object_id,
+            "lesson_id": self.lesson_id,
+            "student_id": self.student_id,
+            "old": self.old,
+            "new": self.new,
+        }
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(f"{self.prev_hash}|{self.payload()}".encode()).hexdigest()
+
+
+class HistoryHead(models.Model):
+    """The last hash of the chain: one row, locked by each writer so the chain stays linear."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("конец цепочки истории")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="audit_historyhead_singleton")]
+
+    def __str__(self) -> str:
+        return self.last_hash

@@ -1,0 +1,46 @@
+"""Suite-wide fixtures: service markers, the append-only triggers around flushes, the cast."""
+
+import os
+
+import pytest
+from django.db import connection
+
+from audit import dbtriggers
+
+pytest_plugins = ["journal.tests.cast"]
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_runtest_setup(item):
+    """``postgres``/``redis`` tests need the real services: skipped without them locally, an error in CI."""
+    if item.get_closest_marker("postgres") and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        _missing("DATABASE_URL (PostgreSQL)")
+    if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
+        _missing("REDIS_URL (Redis)")
+
+
+def _missing(what: str) -> None:
+    if IN_CI:
+        pytest.fail(f"CI=true, but {what} is not configured: this test must run in CI")
+    pytest.skip(f"needs {what}; set it to run this test")
+
+
+# Use the ``db`` and ``transactional_db`` fixtures (not the ``django_db`` mark): these overrides keep the
+# history's append-only triggers in place during each test and out of the way of the flush after one.
+@pytest.fixture
+def db(db):
+    """Ordinary tests run with the append-only triggers in place (a transactional test may have dropped them)."""
+    dbtriggers.install_append_only(connection)
+    return db
+
+
+@pytest.fixture
+def transactional_db(transactional_db):
+    """Transactional tests: triggers in place while the test runs; dropped for the flush that follows it.
+
+    The next test's ``db`` or ``transactional_db`` fixture installs them again.
+    """
+    dbtriggers.install_append_only(connection)
+    yield transactional_db
+    dbtriggers.remove_append_only(connection)

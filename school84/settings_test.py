@@ -1,0 +1,20 @@
+"""Test settings: fast and strict. Only what must differ from ``school84.settings``."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+
+from .settings import *  # noqa: F403
+from .settings import BASE_DIR, REDIS_URL
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Tests run tasks in-process; the tests that need the real worker configure it themselves.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+MEDIA_ROOT = BASE_DIR / ".test-media"
+SECURE_COOKIES = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

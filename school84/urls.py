@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from journal import views as journal_views
+
+admin.site.site_header = _("МАОУ СОШ № 84 — администрирование журнала")
+admin.site.site_title = _("Журнал СОШ № 84")
+admin.site.index_title = _("Справочники и учётные записи")
+
+urlpatterns = [
+    path("", journal_views.home, name="home"),
+    path("no-role/", journal_views.no_role, name="no_role"),
+    path("healthz", journal_views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("journal/", include("journal.urls")),
+    path("diary/", include("diary.urls")),
+    path("audit/", include("audit.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
