@@ -65,6 +65,9 @@ class Lesson(models.Model):
         verbose_name=_("замена (учитель)"),
     )
     room = models.CharField(_("кабинет"), max_length=16, blank=True)
+    #: When the teacher last saved this lesson's attendance: no absence rows then means «все присутствуют»,
+    #: while ``None`` means attendance was never taken (the reminders and compliance checks look for it).
+    attendance_checked_at = models.DateTimeField(_("посещаемость отмечена"), null=True, blank=True)
 
     objects = LessonQuerySet.as_manager()
 

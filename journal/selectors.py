@@ -1,0 +1,353 @@
+"""Reads of the journal, and the access helpers that return an object or raise 404."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
+from django.utils import timezone
+
+from audit import windows
+
+from . import caches
+from .models import (
+    Attendance,
+    Lesson,
+    Mark,
+    PeriodMark,
+    PlannedTopic,
+    SchoolClass,
+    Student,
+    StudyPeriod,
+    TeachingAssignment,
+    User,
+    WorkType,
+)
+
+# --- Access helpers -----------------------------------------------------------------------------------------
+
+
+def assignment_for_reader(*, user: User, assignment_id) -> tuple[TeachingAssignment, bool]:
+    """The assignment and whether ``user`` may write it: its teacher writes, the class teacher reads.
+
+    Anyone else — another teacher, whatever the URL says — gets 404.
+    """
+    assignment = (
+        TeachingAssignment.objects.select_related(
+            "school_class__school", "school_class__year", "subject", "teacher", "group"
+        )
+        .filter(pk=assignment_id)
+        .filter(Q(teacher=user) | Q(school_class__class_teacher=user))
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    return assignment, assignment.teacher_id == user.pk
+
+
+def assignment_for_writer(*, user: User, assignment_id) -> TeachingAssignment:
+    assignment, can_write = assignment_for_reader(user=user, assignment_id=assignment_id)
+    if not can_write:
+        raise Http404
+    return assignment
+
+
+def lesson_for_writer(
+    *, user: User, lesson_id, assignment: TeachingAssignment | None = None, assignment_id=None
+) -> Lesson:
+    """A lesson the user may write: of their own assignment, or one they substitute. Otherwise 404.
+
+    ``assignment``/``assignment_id`` also require the lesson to belong to that assignment (the grid's URL).
+    """
+    try:
+        lesson_id = int(lesson_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    lessons = Lesson.objects.select_related(
+        "assignment__school_class__school", "assignment__subject", "assignment__group", "planned_topic"
+    ).filter(pk=lesson_id)
+    if assignment is not None:
+        lessons = lessons.filter(assignment=assignment)
+    if assignment_id is not None:
+        lessons = lessons.filter(assignment_id=assignment_id)
+    lesson = lessons.filter(Q(assignment__teacher=user) | Q(substitute=user)).first()
+    if lesson is None:
+        raise Http404
+    return lesson
+
+
+# --- Periods ------------------------------------------------------------------------------------------------
+
+
+def periods_for_class(school_class: SchoolClass) -> list[StudyPeriod]:
+    return list(
+        StudyPeriod.objects.filter(year_id=school_class.year_id)
+        .filter(Q(kind=school_class.period_kind) | Q(kind=StudyPeriod.Kind.YEAR))
+        .order_by("kind", "number")
+    )
+
+
+def current_period(periods: list[StudyPeriod], today: datetime.date | None = None) -> StudyPeriod | None:
+    """The period containing today; between periods, the last one that started; before the year, the first."""
+    today = today or timezone.localdate()
+    terms = [p for p in periods if not p.is_final] or periods
+    started = [p for p in terms if p.start <= today]
+    for period in terms:
+        if period.start <= today <= period.end:
+            return period
+    return started[-1] if started else (terms[0] if terms else None)
+
+
+def pick_period(periods: list[StudyPeriod], period_id) -> StudyPeriod | None:
+    if period_id:
+        for period in periods:
+            if str(period.pk) == str(period_id):
+                return period
+        raise Http404
+    return current_period(periods)
+
+
+# --- The teacher's start page ------------------------------------------------------------------------------
+
+
+@dataclass
+class AssignmentRow:
+    assignment: TeachingAssignment
+    period: StudyPeriod | None
+    lessons_held: int = 0
+    without_topic: int = 0
+    closing_soon: int = 0
+    can_write: bool = True
+
+
+def teacher_overview(
+    *, user: User, today: datetime.date | None = None
+) -> tuple[list[AssignmentRow], list[AssignmentRow]]:
+    """The user's assignments for the current period with what is missing, and their class's (read-only)."""
+    today = today or timezone.localdate()
+    assignments = list(
+        TeachingAssignment.objects.select_related("school_class", "subject", "group", "teacher")
+        .filter(Q(teacher=user) | Q(school_class__class_teacher=user))
+        .order_by("school_class__grade", "school_class__letter", "subject__name")
+    )
+    if not assignments:
+        return [], []
+    periods = list(StudyPeriod.objects.filter(year__in={a.school_class.year_id for a in assignments}))
+    by_kind: dict[tuple[int, str], list[StudyPeriod]] = defaultdict(list)
+    for period in periods:
+        by_kind[(period.year_id, period.kind)].append(period)
+    rows = []
+    for assignment in assignments:
+        candidates = by_kind.get((assignment.school_class.year_id, assignment.school_class.period_kind), [])
+        rows.append(
+            AssignmentRow(
+                assignment=assignment,
+                period=current_period(sorted(candidates, key=lambda p: p.number), today),
+                can_write=assignment.teacher_id == user.pk,
+            )
+        )
+    # What is missing, for all rows in two queries: lessons held without a topic, and lessons whose
+    # attendance window closes within two days while attendance was never taken.
+    spans = [(r.assignment.pk, r.period.start, min(r.period.end, today)) for r in rows if r.period]
+    condition = Q()
+    for assignment_id, start, end in spans:
+        condition |= Q(assignment_id=assignment_id, date__gte=start, date__lte=end)
+    if spans:
+        counts = (
+            Lesson.objects.filter(condition, is_held=True)
+            .values("assignment_id")
+            .annotate(
+                held=Count("id"),
+                no_topic=Count("id", filter=Q(topic="")),
+                closing=Count(
+                    "id",
+                    filter=Q(attendance_checked_at__isnull=True, date__gte=today - datetime.timedelta(days=2)),
+                ),
+            )
+        )
+        by_id = {c["assignment_id"]: c for c in counts}
+        for row in rows:
+            c = by_id.get(row.assignment.pk)
+            if c:
+                row.lessons_held, row.without_topic, row.closing_soon = c["held"], c["no_topic"], c["closing"]
+    own = [r for r in rows if r.can_write]
+    read_only = [r for r in rows if not r.can_write]
+    return own, read_only
+
+
+# --- The grid ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GridLesson:
+    lesson: Lesson
+    mark_create_until: datetime.datetime | None
+    mark_change_until: datetime.datetime | None
+    attendance_until: datetime.datetime | None
+    mark_open: bool
+    change_open: bool
+    attendance_open: bool
+
+
+@dataclass
+class GridRow:
+    number: int
+    student: Student
+    cells: dict[int, tuple[list[tuple], tuple | None]] = field(default_factory=dict)
+    average: Decimal | None = None
+    period_mark: tuple[int, str] | None = None  # (version, value)
+    year_mark: str = ""
+
+
+@dataclass
+class Grid:
+    assignment: TeachingAssignment
+    period: StudyPeriod
+    periods: list[StudyPeriod]
+    lessons: list[GridLesson]
+    rows: list[GridRow]
+    work_types: dict[int, WorkType]
+    can_write: bool
+    period_mark_open: bool
+    period_mark_until: datetime.datetime | None
+    planned_topics_left: int
+
+
+def students_of_assignment(assignment: TeachingAssignment):
+    """The students an assignment teaches (its class, or its group), alphabetically."""
+    students = Student.objects.filter(school_class_id=assignment.school_class_id, is_active=True)
+    if assignment.group_id:
+        students = students.filter(study_groups=assignment.group_id)
+    return students.select_related("user").order_by("user__surname", "user__name", "user__patronymic")
+
+
+def weighted_average(marks: list[tuple[int | None, Decimal]]) -> Decimal | None:
+    """Σ(value × weight) / Σ weight over numeric marks, to two places."""
+    total = weight_sum = Decimal(0)
+    for value, weight in marks:
+        if value is not None:
+            total += value * weight
+            weight_sum += weight
+    if not weight_sum:
+        return None
+    return (total / weight_sum).quantize(Decimal("0.01"))
+
+
+def grid_for(
+    *, assignment: TeachingAssignment, period: StudyPeriod, periods: list[StudyPeriod], can_write: bool
+) -> Grid:
+    """Everything the grid shows, in a constant number of queries whatever the class size or period length."""
+    now = timezone.now()
+    rules = caches.edit_window_rules()
+    types = caches.work_types()
+    default_type = caches.default_work_type()
+    school_class = assignment.school_class
+    russian = assignment.subject.is_russian_or_literature
+
+    lessons = list(
+        Lesson.objects.filter(assignment=assignment, date__gte=period.start, date__lte=period.end)
+        .only(
+            "id",
+            "date",
+            "number",
+            "topic",
+            "homework",
+            "homework_file",
+            "is_held",
+            "attendance_checked_at",
+            "planned_topic_id",
+            "assignment_id",
+        )
+        .order_by("date", "number")
+    )
+    grid_lessons = []
+    for lesson in lessons:
+        mark_w = windows.entry_window(
+            entry="mark",
+            grade=school_class.grade,
+            work_date=lesson.date,
+            work_category=default_type.category,
+            russian_or_literature=russian,
+            rules=rules,
+        )
+        att_w = windows.entry_window(entry="attendance", grade=school_class.grade, work_date=lesson.date, rules=rules)
+        grid_lessons.append(
+            GridLesson(
+                lesson=lesson,
+                mark_create_until=mark_w.create_until,
+                mark_change_until=mark_w.change_until,
+                attendance_until=att_w.change_until,
+                mark_open=mark_w.allows("create", now),
+                change_open=mark_w.allows("update", now),
+                attendance_open=att_w.allows("update", now),
+            )
+        )
+
+    students = list(students_of_assignment(assignment))
+    rows = [GridRow(number=i, student=s) for i, s in enumerate(students, start=1)]
+    by_student = {row.student.pk: row for row in rows}
+    lesson_ids = [lesson.pk for lesson in lessons]
+
+    marks = (
+        Mark.objects.filter(lesson__assignment=assignment, lesson__date__gte=period.start, lesson__date__lte=period.end)
+        .order_by("entered_at", "id")
+        .values_list("id", "version", "lesson_id", "student_id", "value", "passed", "work_type_id", "weight")
+    )
+    per_student_marks: dict[int, list[tuple]] = defaultdict(list)
+    for mark in marks:
+        row = by_student.get(mark[3])
+        if row is None:
+            continue
+        cell = row.cells.setdefault(mark[2], ([], None))
+        cell[0].append(mark)
+        per_student_marks[mark[3]].append((mark[4], mark[7]))
+    if lesson_ids:
+        attendance = Attendance.objects.filter(
+            lesson__assignment=assignment, lesson__date__gte=period.start, lesson__date__lte=period.end
+        ).values_list("id", "version", "lesson_id", "student_id", "code")
+        for att in attendance:
+            row = by_student.get(att[3])
+            if row is None:
+                continue
+            marks_of_cell = row.cells.get(att[2], ([], None))[0]
+            row.cells[att[2]] = (marks_of_cell, att)
+    for row in rows:
+        row.average = weighted_average(per_student_marks.get(row.student.pk, []))
+
+    year_period = next((p for p in periods if p.is_final), None)
+    wanted_periods = [period.pk] + ([year_period.pk] if year_period and year_period.pk != period.pk else [])
+    for student_id, period_id, value, version in PeriodMark.objects.filter(
+        subject_id=assignment.subject_id, period_id__in=wanted_periods, student_id__in=by_student
+    ).values_list("student_id", "period_id", "value", "version"):
+        row = by_student[student_id]
+        if period_id == period.pk:
+            row.period_mark = (version, value)
+        else:
+            row.year_mark = value
+
+    pm_window = windows.period_mark_window(period=period, grade=school_class.grade, rules=rules)
+    planned_left = (
+        PlannedTopic.objects.filter(assignment=assignment)
+        .exclude(Exists(Lesson.objects.filter(planned_topic=OuterRef("pk"))))
+        .count()
+    )
+    return Grid(
+        assignment=assignment,
+        period=period,
+        periods=periods,
+        lessons=grid_lessons,
+        rows=rows,
+        work_types=types,
+        can_write=can_write,
+        period_mark_open=pm_window.allows("create", now) or pm_window.allows("update", now),
+        period_mark_until=pm_window.create_until,
+        planned_topics_left=planned_left,
+    )
+
+
+def cell_marks(*, lesson: Lesson, student: Student) -> list[Mark]:
+    return list(
+        Mark.objects.filter(lesson=lesson, student=student).select_related("work_type").order_by("entered_at", "id")
+    )
