@@ -26,7 +26,7 @@ class MarkRowForm(forms.Form):
     value = forms.ChoiceField(label=_("Отметка"), choices=MARK_CHOICES, required=False)
     work_type = forms.IntegerField(label=_("Вид работы"))
     weight = forms.DecimalField(
-        label=_("Вес"), max_digits=3, decimal_places=1, min_value=0.1, max_value=10, required=False
+        label=_("Вес"), max_digits=3, decimal_places=1, min_value=0.1, max_value=10, required=False, localize=True
     )
     comment = forms.CharField(label=_("За что"), max_length=255, required=False)
 

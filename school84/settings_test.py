@@ -18,3 +18,8 @@ MEDIA_ROOT = BASE_DIR / ".test-media"
 SECURE_COOKIES = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+
+# SQLite: a file rather than shared in-memory, so the live server's threads (browser tests) wait for each
+# other's writes instead of failing with «table is locked»; pytest-xdist gives each worker its own file.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}  # noqa: F405

@@ -190,7 +190,8 @@
 
   function openDetails(r, c) {
     var url = wrap.dataset.detailsUrl + "?lesson=" + header(c).dataset.l + "&student=" + rows[r].dataset.s;
-    fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+    // Wait for the cell's pending saves, so the form shows (and sends back) the cell as it is now.
+    enqueue(cell(r, c), function () { return fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
       .then(function (response) { return response.text().then(function (t) { return { ok: response.ok, text: t }; }); })
       .then(function (result) {
         if (!result.ok) { say("Не удалось открыть клетку."); return; }
@@ -214,7 +215,7 @@
             });
           });
         });
-      });
+      }); });
   }
 
   dialog.addEventListener("close", function () { if (cur) { var td = cell(cur.r, cur.c); if (td) td.focus(); } });
