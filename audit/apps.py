@@ -11,6 +11,9 @@ class AuditConfig(AppConfig):
     def ready(self):
         from journal import caches
 
+        from .compliance import admin as compliance_admin  # noqa: F401
+        from .late_changes import admin as late_changes_admin  # noqa: F401
+
         # The edit windows and work types are cached for the write path; a change clears them at once.
         for sender in ("audit.EditWindow", "journal.WorkType"):
             post_save.connect(caches.clear, sender=sender, dispatch_uid=f"clear-cache-{sender}-save")

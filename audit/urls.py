@@ -1,9 +1,8 @@
-from django.urls import path
-
-from . import views
+from django.urls import include, path
 
 app_name = "audit"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", include("audit.compliance.urls")),
+    path("changes/", include("audit.late_changes.urls")),
 ]

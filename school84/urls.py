@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("journal/", include("journal.urls")),
     path("diary/", include("diary.urls")),
+    path("plan/", include("journal.planning.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

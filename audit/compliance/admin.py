@@ -1,0 +1,1 @@
+"""Admin of audit.compliance (imported by AuditConfig.ready)."""

@@ -1,0 +1,3 @@
+"""Models of audit.compliance."""
+
+__all__: list[str] = []

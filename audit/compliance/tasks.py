@@ -1,0 +1,1 @@
+"""Celery tasks of audit.compliance (imported by audit.tasks)."""

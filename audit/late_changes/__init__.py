@@ -1,0 +1,1 @@
+"""Late changes (раздел 4 положения): request, registration, approval, application, change table."""

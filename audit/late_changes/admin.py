@@ -1,0 +1,1 @@
+"""Admin of audit.late_changes (imported by AuditConfig.ready)."""

@@ -1,0 +1,3 @@
+"""Models of audit.late_changes."""
+
+__all__: list[str] = []

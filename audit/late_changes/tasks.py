@@ -1,0 +1,1 @@
+"""Celery tasks of audit.late_changes (imported by audit.tasks)."""
