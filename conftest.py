@@ -44,3 +44,12 @@ def transactional_db(transactional_db):
     dbtriggers.install_append_only(connection)
     yield transactional_db
     dbtriggers.remove_append_only(connection)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The locmem cache outlives a test: clear it so cached reference rows never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -5,6 +5,7 @@ on a bad value. Unset variables give a working demo: SQLite in the project and C
 run in-process. Only the test settings (``school84.settings_test``) differ from this module.
 """
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "guardian",
+    "axes",
     "crispy_forms",
     "crispy_bootstrap5",
     "journal",
@@ -102,6 +104,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "journal.middleware.LoginRequiredMiddleware",
+    "journal.middleware.SecurityHeadersMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the Russian lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "school84.urls"
@@ -129,6 +134,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "journal.User"
 AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out account or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "journal.backends.RoleAwareBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -137,10 +144,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Staff (teachers, the administration) hold minors' personal data (152-ФЗ): longer passwords.
+    {"NAME": "journal.passwords.StaffPasswordValidator", "OPTIONS": {"min_length": 10}},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Lockout (django-axes): at most 10 failed logins per account and, separately, per address, then an hour's
+# pause with a Russian explanation. Successful logins and failures are kept for the audit.
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "10")
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", "0")
 
 # django-guardian: no anonymous user row; parents' rights are per student object.
 ANONYMOUS_USER_NAME = None

@@ -23,3 +23,7 @@ CSRF_COOKIE_SECURE = False
 # other's writes instead of failing with «table is locked»; pytest-xdist gives each worker its own file.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}  # noqa: F405
+
+# django-axes needs the request at authenticate(); tests that use Client.login() don't pass one.
+# The lockout tests switch it on with the ``settings`` fixture.
+AXES_ENABLED = False

@@ -2,44 +2,7 @@
 
 from django.db import migrations
 
-from audit import dbtriggers
-
-# п. 3.3 of the regulation, as in DESIGN.md. (name, entry, category, russian_only, grades, create, change, priority)
-DEFAULT_WINDOWS = [
-    ("Текущая отметка", "mark", "", False, (1, 11), ("lesson_date", 10), ("lesson_date", 2), 0),
-    ("Посещаемость", "attendance", "", False, (1, 11), ("lesson_date", 2), ("lesson_date", 2), 0),
-    (
-        "Контрольная работа ВСОКО (внутренний мониторинг качества образования)",
-        "mark",
-        "vsoko",
-        False,
-        (1, 11),
-        ("lesson_date", 10),
-        ("lesson_date", 10),
-        10,
-    ),
-    (
-        "Письменная работа по русскому языку и литературе, 10–11 классы",
-        "mark",
-        "written",
-        True,
-        (10, 11),
-        ("lesson_date", 10),
-        ("lesson_date", 10),
-        10,
-    ),
-    (
-        "Отметка за четверть / полугодие",
-        "period_mark",
-        "",
-        False,
-        (1, 11),
-        ("order_deadline", 0),
-        ("period_end", 7),
-        0,
-    ),
-    ("Годовая и итоговая отметка", "year_mark", "", False, (1, 11), ("order_deadline", 0), ("period_end", 7), 0),
-]
+from audit import dbtriggers, reference
 
 
 def install_triggers(apps, schema_editor):
@@ -51,25 +14,8 @@ def remove_triggers(apps, schema_editor):
 
 
 def seed(apps, schema_editor):
-    HistoryHead = apps.get_model("audit", "HistoryHead")
-    HistoryHead.objects.get_or_create(id=1)
-    EditWindow = apps.get_model("audit", "EditWindow")
-    for name, entry, category, russian, grades, create, change, priority in DEFAULT_WINDOWS:
-        EditWindow.objects.get_or_create(
-            name=name,
-            defaults={
-                "entry": entry,
-                "work_category": category,
-                "russian_or_literature_only": russian,
-                "min_grade": grades[0],
-                "max_grade": grades[1],
-                "create_anchor": create[0],
-                "create_days": create[1],
-                "change_anchor": change[0],
-                "change_days": change[1],
-                "priority": priority,
-            },
-        )
+    reference.seed_history_head(apps.get_model("audit", "HistoryHead"))
+    reference.seed_windows(apps.get_model("audit", "EditWindow"))
 
 
 class Migration(migrations.Migration):
