@@ -103,7 +103,7 @@ def drop_lesson_date_sql(vendor: str) -> list[str]:
 
 
 #: Tables that only ever grow. Later apps add theirs here (and a migration installing the trigger).
-APPEND_ONLY_TABLES = ["audit_historyentry"]
+APPEND_ONLY_TABLES = ["audit_historyentry", "audit_changetablerow"]
 
 
 def execute(connection: BaseDatabaseWrapper, statements: list[str]) -> None:

@@ -27,6 +27,10 @@ def navigation_for(user) -> list[tuple[str, str]]:
         items.append((_("Дневник"), reverse("diary:index")))
     if user.has_role(Role.DEPUTY) or user.has_role(Role.DIRECTOR):
         items.append((_("Контроль"), reverse("audit:dashboard")))
+    if user.has_role(Role.DEPUTY) or user.has_role(Role.SYSADMIN) or user.is_superuser:
+        items.append((_("Планирование"), reverse("planning:index")))
+    elif user.has_role(Role.TEACHER) or user.has_role(Role.CLASS_TEACHER):
+        items.append((_("КТП и карточки"), reverse("planning:index")))
     if user.is_staff:
         items.append((_("Администрирование"), reverse("admin:index")))
     return items

@@ -62,8 +62,13 @@ def database_from_url(url: str | None) -> dict:
             "OPTIONS": options,
         }
     if parsed.scheme == "sqlite":
-        path = unquote(parsed.path)
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path or BASE_DIR / "db.sqlite3"}
+        # As in SQLAlchemy and dj-database-url: sqlite:///relative.sqlite3, sqlite:////absolute/path.sqlite3
+        path = unquote(parsed.path)[1:]
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": (BASE_DIR / path) if path and not path.startswith("/") else (path or BASE_DIR / "db.sqlite3"),
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+        }
     raise ImproperlyConfigured(f"DATABASE_URL must start with postgres:// or sqlite://, got {parsed.scheme!r}")
 
 
@@ -104,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "journal.middleware.LoginRequiredMiddleware",
+    # A one-time password from a credential slip must be changed at the first login.
+    "journal.planning.middleware.PasswordChangeRequiredMiddleware",
     "journal.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the Russian lockout page.
     "axes.middleware.AxesMiddleware",
@@ -204,8 +211,20 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Every periodic task is declared here, and only here.
-CELERY_BEAT_SCHEDULE: dict = {}
+# Every periodic task is declared here, and only here (times are school time, CELERY_TIMEZONE).
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE: dict = {
+    # п. 3.3: КТП, timetable, cards, topics, homework, attendance, marks in 10 days, period marks.
+    "compliance-deadline-checks": {"task": "audit.compliance.deadline_checks", "schedule": crontab(hour=3, minute=0)},
+    # п. 3.3: receipts of accounts, parents' weekly and students' two-day diary visits.
+    "compliance-visit-checks": {"task": "audit.compliance.visit_checks", "schedule": crontab(hour=3, minute=30)},
+    # Teachers: entries whose window closes tomorrow.
+    "compliance-deadline-reminders": {
+        "task": "audit.compliance.deadline_reminders",
+        "schedule": crontab(hour=15, minute=0),
+    },
+}
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",

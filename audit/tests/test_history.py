@@ -1,9 +1,9 @@
 """The history chain: each entry's hash covers its content and the previous hash; the head follows the chain."""
 
 import datetime
+import threading
 
-import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from audit.history import GENESIS_HASH, history_record, history_record_many
 from audit.models import HistoryEntry, HistoryHead
@@ -66,16 +66,45 @@ def test_the_hash_covers_the_content(db):
     assert forged.compute_hash() != entry.hash
 
 
-def test_history_record_refuses_to_run_outside_a_transaction(transactional_db):
-    with pytest.raises(RuntimeError):
-        _record(None)
+def _outside_any_transaction(function) -> BaseException | None:
+    """Run ``function`` on a fresh database connection (another thread), outside any transaction.
+
+    The test's own connection is inside the test's transaction; a transactional test would do, but its
+    flush afterwards empties the tables the data migrations filled for every later test.
+    """
+    raised = []
+
+    def run():
+        try:
+            function()
+        except BaseException as error:
+            raised.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    return raised[0] if raised else None
+
+
+def test_history_record_refuses_to_run_outside_a_transaction(db):
+    error = _outside_any_transaction(lambda: _record(None))
+    assert isinstance(error, RuntimeError)
     assert not HistoryEntry.objects.exists()
 
 
-def test_history_record_many_refuses_to_run_outside_a_transaction(transactional_db):
-    with pytest.raises(RuntimeError):
-        history_record_many([HistoryEntry(at=datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC))])
+def test_history_record_many_refuses_to_run_outside_a_transaction(db):
+    entry = HistoryEntry(at=datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC))
+    error = _outside_any_transaction(lambda: history_record_many([entry]))
+    assert isinstance(error, RuntimeError)
     assert not HistoryEntry.objects.exists()
+
+
+def test_inside_a_transaction_the_same_call_works(db):
+    assert _outside_any_transaction(lambda: None) is None
+    with transaction.atomic():
+        assert _record(None).pk is not None
 
 
 def test_history_record_many_continues_the_chain(db):

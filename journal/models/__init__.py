@@ -9,6 +9,7 @@ from .people import (
     Teacher,
     User,
 )
+from .planning import CredentialIssue, LessonAdjustment, WorkdayTransfer
 from .school import (
     AcademicYear,
     Bell,
@@ -28,10 +29,12 @@ __all__ = [
     "AcademicYear",
     "Attendance",
     "Bell",
+    "CredentialIssue",
     "CredentialReceipt",
     "Guardianship",
     "Holiday",
     "Lesson",
+    "LessonAdjustment",
     "Mark",
     "PeriodMark",
     "PlannedTopic",
@@ -49,4 +52,5 @@ __all__ = [
     "TimetableSlot",
     "User",
     "WorkType",
+    "WorkdayTransfer",
 ]

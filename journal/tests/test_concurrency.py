@@ -39,9 +39,12 @@ def test_concurrent_writers_on_one_grid(transactional_db, teacher, class_teacher
                 target = pupils[0] if step % 2 == 0 else pupils[index]
                 text = str(rng.randint(2, 5))
                 if target is not pupils[0]:
-                    current = services.cell_save(
-                        origin=services.Origin(by=user, at=AT), lesson=lesson, student_id=target.pk,
-                        text=text, expected=services.CellState(
+                    services.cell_save(
+                        origin=services.Origin(by=user, at=AT),
+                        lesson=lesson,
+                        student_id=target.pk,
+                        text=text,
+                        expected=services.CellState(
                             marks=list(Mark.objects.filter(lesson=lesson, student=target).order_by("entered_at", "id")),
                             attendance=None,
                         ).token,
@@ -49,8 +52,13 @@ def test_concurrent_writers_on_one_grid(transactional_db, teacher, class_teacher
                     successes.append((target.pk, text))
                     continue
                 try:
-                    state = services.cell_save(origin=services.Origin(by=user, at=AT), lesson=lesson,
-                                               student_id=target.pk, text=text, expected=token)
+                    state = services.cell_save(
+                        origin=services.Origin(by=user, at=AT),
+                        lesson=lesson,
+                        student_id=target.pk,
+                        text=text,
+                        expected=token,
+                    )
                     token = state.token
                     successes.append((target.pk, text))
                 except services.StaleWrite as stale:

@@ -30,10 +30,23 @@
   function isPeriod(c) { return c === lessonCount + 1; }
   function header(c) { return headers[c + 1]; }
 
-  function say(message) {
+  function say(message, lateLink) {
     if (!message) { statusBox.classList.add("d-none"); return; }
     statusBox.textContent = message;
+    if (lateLink && wrap.dataset.lateUrl) {
+      var a = document.createElement("a");
+      a.href = wrap.dataset.lateUrl + "?" + lateLink;
+      a.className = "alert-link ms-2";
+      a.textContent = "Подать заявление на изменение (раздел 4)";
+      statusBox.appendChild(a);
+    }
     statusBox.classList.remove("d-none");
+  }
+
+  function lateLinkFor(r, c) {
+    var student = rows[r].dataset.s;
+    if (isPeriod(c)) return "period=" + wrap.dataset.p + "&subject=" + wrap.dataset.subject + "&student=" + student;
+    return "lesson=" + header(c).dataset.l + "&student=" + student;
   }
 
   function move(r, c) {
@@ -83,7 +96,7 @@
     return next;
   }
 
-  function finish(td, result) {
+  function finish(td, result, r, c) {
     td.classList.remove("sv");
     if (result.k !== undefined) td.dataset.k = result.k;
     if (result.h !== undefined) td.innerHTML = result.h;
@@ -93,7 +106,7 @@
       say("");
     } else {
       td.classList.add("er");
-      say(result.error + (result.locked ? " — Подать заявление на изменение можно у заместителя директора." : ""));
+      say(result.error, result.locked ? lateLinkFor(r, c) : null);
     }
   }
 
@@ -104,7 +117,7 @@
     enqueue(td, function () {
       return post(wrap.dataset.cellUrl, {
         lesson: header(c).dataset.l, student: rows[r].dataset.s, text: text, expected: td.dataset.k || ""
-      }).then(function (result) { finish(td, result); });
+      }).then(function (result) { finish(td, result, r, c); });
     });
   }
 
@@ -117,7 +130,8 @@
       }).then(function (result) {
         td.classList.remove("sv");
         if (result.k !== undefined) { td.dataset.k = result.k; td.textContent = result.h; }
-        if (result.ok) { td.classList.remove("er"); say(""); } else { td.classList.add("er"); say(result.error); }
+        if (result.ok) { td.classList.remove("er"); say(""); }
+        else { td.classList.add("er"); say(result.error, result.locked ? lateLinkFor(r, lessonCount + 1) : null); }
       });
     });
   }
@@ -150,7 +164,7 @@
       else if (key === "Delete" || key === "Backspace") value = "";
       if (value === null) return;
       event.preventDefault();
-      if (header(c).dataset.f.indexOf("p") < 0) { say("Срок выставления отметок за период истёк. Изменение возможно только по заявлению (раздел 4)."); return; }
+      if (header(c).dataset.f.indexOf("p") < 0) { say("Срок выставления отметок за период истёк. Изменение возможно только по заявлению (раздел 4).", lateLinkFor(r, c)); return; }
       savePeriod(td, r, value);
       if (value) move(r + 1, c);
       return;
@@ -162,7 +176,7 @@
     if (/^[1-5]$/.test(key)) {
       event.preventDefault();
       var adding = fresh || p.marks.length === 0;
-      if (adding ? flags.indexOf("m") < 0 : flags.indexOf("c") < 0) { say(lockedMessage(c, "отметки")); return; }
+      if (adding ? flags.indexOf("m") < 0 : flags.indexOf("c") < 0) { say(lockedMessage(c, "отметки"), lateLinkFor(r, c)); return; }
       p.marks = fresh ? p.marks.concat([key]) : [key];
       fresh = true;
       saveLesson(td, r, c, p);
@@ -171,7 +185,7 @@
     var code = ATT[key.toLowerCase()];
     if (code) {
       event.preventDefault();
-      if (flags.indexOf("a") < 0) { say(lockedMessage(c, "посещаемость")); return; }
+      if (flags.indexOf("a") < 0) { say(lockedMessage(c, "посещаемость"), lateLinkFor(r, c)); return; }
       p.code = p.code === code ? "" : code;
       saveLesson(td, r, c, p);
       move(r + 1, c);
@@ -180,7 +194,7 @@
     if (key === "Delete" || key === "Backspace") {
       event.preventDefault();
       if (!p.marks.length && !p.code) return;
-      if (p.marks.length && flags.indexOf("c") < 0) { say(lockedMessage(c, "отметки")); return; }
+      if (p.marks.length && flags.indexOf("c") < 0) { say(lockedMessage(c, "отметки"), lateLinkFor(r, c)); return; }
       if (key === "Delete") { p.marks = []; p.code = ""; }
       else if (p.code) { p.code = ""; } else { p.marks.pop(); }
       fresh = false;
@@ -209,7 +223,7 @@
             var data = {};
             new FormData(form).forEach(function (v, k) { data[k] = v; });
             return post(form.action, data).then(function (res) {
-              finish(td, res);
+              finish(td, res, r, c);
               if (res.ok) { dialog.close(); td.focus(); }
               else { var box = form.querySelector(".alert") || document.createElement("div"); box.className = "alert alert-danger py-1 small"; box.textContent = res.error; form.prepend(box); }
             });

@@ -1,0 +1,139 @@
+"""Model permissions of the staff roles, kept in code and applied after every ``migrate``.
+
+The sysadmin manages accounts and reference data in the admin; the deputy reads everything there and
+changes the edit windows (п. 3.3). Nobody gets a model permission to write the journal itself (marks,
+attendance, period marks, history): those are written only through ``journal.services``. Whether a user
+may enter the admin at all (``is_staff``) is decided per user, not here.
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.db import DEFAULT_DB_ALIAS
+
+from .models import Role
+
+ALL = ("add", "change", "delete", "view")
+KEEP = ("add", "change", "view")
+VIEW = ("view",)
+
+#: Reference data the sysadmin keeps. Delete is given only where nothing of the journal hangs on the row
+#: (or the database protects what does); accounts, cards, periods and guardianships are never deleted.
+REFERENCE_DATA: dict[tuple[str, str], tuple[str, ...]] = {
+    ("journal", "school"): KEEP,
+    ("journal", "academicyear"): KEEP,
+    ("journal", "studyperiod"): KEEP,
+    ("journal", "holiday"): ALL,
+    ("journal", "subject"): ALL,
+    ("journal", "schoolclass"): KEEP,
+    ("journal", "studentgroup"): ALL,
+    ("journal", "teachingassignment"): KEEP,
+    ("journal", "bell"): ALL,
+    ("journal", "timetableslot"): ALL,
+    ("journal", "plannedtopic"): ALL,
+    ("journal", "teacher"): KEEP,
+    ("journal", "student"): KEEP,
+    ("journal", "guardianship"): KEEP,
+    ("journal", "credentialreceipt"): ALL,
+    ("journal", "user"): KEEP,
+    ("journal", "worktype"): KEEP,
+    ("journal", "workdaytransfer"): ALL,
+}
+
+#: Read-only for both staff roles: the journal, its history, and the records only services write
+#: (diary visits included: they answer «why does the dashboard say this parent never opened the diary»).
+READ_ONLY: list[tuple[str, str]] = [
+    ("auth", "group"),
+    ("journal", "lesson"),
+    ("journal", "mark"),
+    ("journal", "attendance"),
+    ("journal", "periodmark"),
+    ("journal", "studentuserobjectpermission"),
+    ("journal", "studentgroupobjectpermission"),
+    ("audit", "historyentry"),
+    ("audit", "historyhead"),
+    ("audit", "editwindow"),
+    ("diary", "diaryvisit"),
+    ("journal", "lessonadjustment"),
+    ("journal", "credentialissue"),
+    ("audit", "latechangerequest"),
+    ("audit", "latechangeitem"),
+    ("audit", "changetablerow"),
+    ("audit", "summarysheetbatch"),
+    ("audit", "compliancestate"),
+    ("audit", "finding"),
+    ("audit", "criterionsnapshot"),
+    ("audit", "classsnapshot"),
+    ("audit", "teachertimeliness"),
+    ("audit", "sentreminder"),
+    ("axes", "accesslog"),
+    ("axes", "accessfailurelog"),
+    ("axes", "accessattempt"),
+]
+
+#: Beyond viewing, the sysadmin applies approved late changes in the admin (раздел 4, п. 4.4; the service
+#: still checks the rest: never the approver) and unlocks an account locked out after failed logins
+#: (django-axes) by deleting its access attempt.
+SYSADMIN_EXTRA = {("audit", "apply_latechangerequest"), ("axes", "delete_accessattempt")}
+
+
+def role_permissions() -> dict[str, set[tuple[str, str]]]:
+    """Role (group name) → the ``(app_label, codename)`` pairs it holds."""
+    sysadmin = {(app, f"{action}_{model}") for (app, model), actions in REFERENCE_DATA.items() for action in actions}
+    sysadmin |= {(app, f"view_{model}") for app, model in READ_ONLY} | SYSADMIN_EXTRA
+    deputy = {(app, f"view_{model}") for app, model in [*REFERENCE_DATA, *READ_ONLY]}
+    deputy |= {("audit", "change_editwindow")}
+    return {Role.SYSADMIN.value: sysadmin, Role.DEPUTY.value: deputy}
+
+
+#: Models whose permissions this module decides for the groups above; other permissions of those
+#: groups (given by another app) are left alone.
+MANAGED_MODELS = {*REFERENCE_DATA, *READ_ONLY}
+
+
+def sync_role_permissions(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
+    """Give the staff groups exactly the permissions of ``role_permissions()`` on the managed models.
+
+    Idempotent: a second run changes nothing. Creates the groups if they are missing. Returns the
+    number of permissions added or removed per group.
+    """
+    wanted_by_role = role_permissions()
+    perms = Permission.objects.using(using).select_related("content_type")
+    perms = perms.filter(content_type__app_label__in={app for app, _ in MANAGED_MODELS})
+    managed = {
+        (p.content_type.app_label, p.codename): p.pk
+        for p in perms
+        if (p.content_type.app_label, p.content_type.model) in MANAGED_MODELS
+    }
+    managed_ids = set(managed.values())
+    changes = {}
+    for role, wanted_keys in wanted_by_role.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        wanted = {managed[key] for key in wanted_keys if key in managed}
+        current = set(group.permissions.filter(pk__in=managed_ids).values_list("pk", flat=True))
+        if current - wanted:
+            group.permissions.remove(*(current - wanted))
+        if wanted - current:
+            group.permissions.add(*(wanted - current))
+        changes[role] = len(current ^ wanted)
+    return changes
+
+
+def sync_role_permissions_after_migrate(sender, *, using=DEFAULT_DB_ALIAS, apps=global_apps, **kwargs) -> None:
+    """``post_migrate`` receiver (connected in ``JournalConfig.ready``).
+
+    Django creates each app's permissions in that app's own ``post_migrate`` turn; the roles span several
+    apps (``auth``, ``journal``, ``audit``, ``diary``, ``axes``), so their permissions are made sure of here.
+    """
+    try:
+        for app_label, model in (("auth", "group"), ("journal", "lesson"), ("audit", "editwindow")):
+            apps.get_model(app_label, model)
+    except LookupError:  # migrating backwards past these apps: nothing to give
+        return
+    for app_label in sorted({app for app, _ in MANAGED_MODELS}):
+        try:
+            app_config = global_apps.get_app_config(app_label)
+        except LookupError:  # an optional app (django-axes) that is not installed
+            continue
+        create_permissions(app_config, verbosity=0, using=using, apps=apps)
+    sync_role_permissions(using=using)
