@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from audit.late_changes.selectors import late_changes_for_student
 from journal.access import role_required
 from journal.models import Role, StudyPeriod
 
@@ -68,6 +69,11 @@ def week(request, student_id: int):
     today = timezone.localdate()
     monday = selectors.week_start(WeekForm(request.GET).day(today))
     days = selectors.lessons_for_week(student=student, monday=monday)
+    # Marks changed after the deadline show their basis: the request number and date (раздел 4), one query.
+    lessons = [lesson for day in days for lesson in day.lessons]
+    if lessons:
+        notes = late_changes_for_student(student=student, lesson_ids=[lesson.pk for lesson in lessons])
+        notes.attach(marks=[mark for lesson in lessons for mark in lesson.diary_marks])
     return _page(
         request,
         "diary/week.html",
@@ -108,6 +114,12 @@ def marks(request, student_id: int):
     period = _chosen_period(request, periods, timezone.localdate())
     year = selectors.year_period(periods)
     rows = selectors.marks_for_period(student=student, period=period, year=year) if period else []
+    if period:
+        notes = late_changes_for_student(student=student, period=period)
+        notes.attach(marks=[mark for row in rows for mark in row.marks])
+        for row in rows:
+            row.period_late_change = notes.for_period_mark(subject_id=row.subject.pk, period_id=period.pk)
+            row.year_late_change = year and notes.for_period_mark(subject_id=row.subject.pk, period_id=year.pk)
     return _page(
         request,
         "diary/marks.html",
@@ -125,6 +137,9 @@ def attendance(request, student_id: int):
     periods = selectors.periods_for_student(student=student)
     period = _chosen_period(request, periods, today)
     report = selectors.attendance_for_period(student=student, period=period, today=today) if period else None
+    if report:
+        notes = late_changes_for_student(student=student, period=period)
+        notes.attach(attendance=[absence for row in report.subjects for absence in row.absences])
     return _page(
         request,
         "diary/attendance.html",

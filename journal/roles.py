@@ -27,6 +27,8 @@ def navigation_for(user) -> list[tuple[str, str]]:
         items.append((_("Дневник"), reverse("diary:index")))
     if user.has_role(Role.DEPUTY) or user.has_role(Role.DIRECTOR):
         items.append((_("Контроль"), reverse("audit:dashboard")))
+    if any(user.has_role(r) for r in (Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY, Role.DIRECTOR, Role.SYSADMIN)):
+        items.append((_("Заявления"), reverse("audit:late_change_list")))
     if user.has_role(Role.DEPUTY) or user.has_role(Role.SYSADMIN) or user.is_superuser:
         items.append((_("Планирование"), reverse("planning:index")))
     elif user.has_role(Role.TEACHER) or user.has_role(Role.CLASS_TEACHER):

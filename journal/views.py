@@ -293,7 +293,8 @@ def _grid_url(assignment, period_id) -> str:
 @require_GET
 def work_type_css(request):
     """Colours of the work types (the deputy may add types in the admin), as a stylesheet: no inline styles."""
-    rules = "".join(f".w{wt.pk}{{color:{wt.color}}}" for wt in caches.work_types().values())
+    # color for the grid's marks, --dl-c for the diary's mark borders
+    rules = "".join(f".w{wt.pk}{{color:{wt.color};--dl-c:{wt.color}}}" for wt in caches.work_types().values())
     response = HttpResponse(rules, content_type="text/css; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

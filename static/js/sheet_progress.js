@@ -5,6 +5,8 @@
   if (!box) { return; }
   var url = box.dataset.statusUrl;
   function field(name) { return box.querySelector('[data-field="' + name + '"]'); }
+  var initial = field("bar");
+  if (initial && initial.dataset.percent) { initial.style.width = initial.dataset.percent + "%"; }
   function show(data) {
     field("status").textContent = data.status_display;
     field("done").textContent = data.done;

@@ -131,6 +131,13 @@ def test_the_whole_procedure(
     # 9. The diary can show the parent why the mark changed: the number and date, no document.
     notes = late_changes_for_student(student=student, lesson_ids=[lesson.pk])
     assert str(notes.marks[mark.pk]) == "№ 1/2026-27, 28.11.2026"
+    diary_page = (
+        client_for(parent)
+        .get(reverse("diary:week", args=[student.pk]), {"date": lesson.date.isoformat()})
+        .content.decode()
+    )
+    assert "изм. по заявл. № 1/2026-27" in diary_page
+    assert late_request.document_number not in diary_page  # the document's details stay with the school
 
     # 10. The deputy prints the summary sheet: the student, the new period picture and the change table.
     sheet = client_for(deputy).get(
