@@ -25,7 +25,7 @@ sysdeps:
 demo: venv sysdeps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py run_compliance_checks || true
+	$(PY) manage.py run_compliance_checks --history-weeks 4
 	@echo "Сервер: http://$(HOST):$(PORT)/accounts/login/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

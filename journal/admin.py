@@ -1,7 +1,8 @@
-"""The sysadmin's workplace (DESIGN.md): accounts and reference data; the journal itself is read-only here.
+"""The sysadmin's workplace (DESIGN.md): accounts and reference data, and the journal through its services.
 
-STYLE.md: nothing writes the journal around the services. So marks, attendance and period marks can only be
-viewed in the admin, a lesson's topic and homework are read-only, and diary access is granted or revoked only
+STYLE.md: nothing writes the journal around the services. So marks, attendance and period marks are written
+here only through ``journal.services`` (``journal.admin_entries``: the edit windows apply as everywhere), a
+lesson's topic and homework are read-only, and diary access is granted or revoked only
 through the guardianship actions, which call ``diary.services``. Changelists select their related rows up
 front: a page costs the same number of queries whatever the number of rows.
 """
@@ -17,6 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .admin_entries import AttendanceForm, MarkForm, PeriodMarkForm, ServiceWriteAdmin
 from .models import (
     AcademicYear,
     Attendance,
@@ -457,7 +459,7 @@ class LessonAdjustmentAdmin(ReadOnlyAdmin):
     list_select_related = ("by", *_via("lesson__assignment"))
 
 
-class JournalEntryAdmin(ReadOnlyAdmin):
+class JournalEntryAdmin(ServiceWriteAdmin):
     show_full_result_count = False  # hundreds of thousands of rows a year: no second COUNT(*)
 
     @admin.display(description=_("ученик"), ordering="student__user__surname")
@@ -483,6 +485,8 @@ class JournalEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(Mark)
 class MarkAdmin(JournalEntryAdmin):
+    form = MarkForm
+    autocomplete_fields = ("lesson", "student")
     list_display = (
         "lesson_date",
         "school_class",
@@ -511,6 +515,8 @@ class MarkAdmin(JournalEntryAdmin):
 
 @admin.register(Attendance)
 class AttendanceAdmin(JournalEntryAdmin):
+    form = AttendanceForm
+    autocomplete_fields = ("lesson", "student")
     list_display = (
         "lesson_date",
         "school_class",
@@ -532,6 +538,8 @@ class AttendanceAdmin(JournalEntryAdmin):
 
 @admin.register(PeriodMark)
 class PeriodMarkAdmin(JournalEntryAdmin):
+    form = PeriodMarkForm
+    autocomplete_fields = ("student", "subject")
     list_display = (
         "student_name",
         "student_class",

@@ -1,8 +1,9 @@
 """Model permissions of the staff roles, kept in code and applied after every ``migrate``.
 
 The sysadmin manages accounts and reference data in the admin; the deputy reads everything there and
-changes the edit windows (п. 3.3). Nobody gets a model permission to write the journal itself (marks,
-attendance, period marks, history): those are written only through ``journal.services``. Whether a user
+changes the edit windows (п. 3.3). The sysadmin may also add, change and delete marks, attendance and period
+marks there: the admin writes them only through ``journal.services`` (``journal.admin_entries``), so the edit
+windows hold as on every other path. Nobody may write the history. Whether a user
 may enter the admin at all (``is_staff``) is decided per user, not here.
 """
 
@@ -42,12 +43,12 @@ REFERENCE_DATA: dict[tuple[str, str], tuple[str, ...]] = {
 
 #: Read-only for both staff roles: the journal, its history, and the records only services write
 #: (diary visits included: they answer «why does the dashboard say this parent never opened the diary»).
+#: The journal's entries, written in the admin through the services (windows enforced).
+JOURNAL_ENTRIES: list[tuple[str, str]] = [("journal", "mark"), ("journal", "attendance"), ("journal", "periodmark")]
+
 READ_ONLY: list[tuple[str, str]] = [
     ("auth", "group"),
     ("journal", "lesson"),
-    ("journal", "mark"),
-    ("journal", "attendance"),
-    ("journal", "periodmark"),
     ("journal", "studentuserobjectpermission"),
     ("journal", "studentgroupobjectpermission"),
     ("audit", "historyentry"),
@@ -81,14 +82,15 @@ def role_permissions() -> dict[str, set[tuple[str, str]]]:
     """Role (group name) → the ``(app_label, codename)`` pairs it holds."""
     sysadmin = {(app, f"{action}_{model}") for (app, model), actions in REFERENCE_DATA.items() for action in actions}
     sysadmin |= {(app, f"view_{model}") for app, model in READ_ONLY} | SYSADMIN_EXTRA
-    deputy = {(app, f"view_{model}") for app, model in [*REFERENCE_DATA, *READ_ONLY]}
+    sysadmin |= {(app, f"{action}_{model}") for app, model in JOURNAL_ENTRIES for action in ALL}
+    deputy = {(app, f"view_{model}") for app, model in [*REFERENCE_DATA, *READ_ONLY, *JOURNAL_ENTRIES]}
     deputy |= {("audit", "change_editwindow")}
     return {Role.SYSADMIN.value: sysadmin, Role.DEPUTY.value: deputy}
 
 
 #: Models whose permissions this module decides for the groups above; other permissions of those
 #: groups (given by another app) are left alone.
-MANAGED_MODELS = {*REFERENCE_DATA, *READ_ONLY}
+MANAGED_MODELS = {*REFERENCE_DATA, *READ_ONLY, *JOURNAL_ENTRIES}
 
 
 def sync_role_permissions(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:

@@ -23,6 +23,8 @@ def navigation_for(user) -> list[tuple[str, str]]:
     items = []
     if user.has_role(Role.TEACHER) or user.has_role(Role.CLASS_TEACHER):
         items.append((_("Журнал"), reverse("journal:index")))
+    if user.has_role(Role.CLASS_TEACHER):
+        items.append((_("Мой класс"), reverse("audit:my_class")))
     if user.has_role(Role.PARENT) or user.has_role(Role.STUDENT):
         items.append((_("Дневник"), reverse("diary:index")))
     if user.has_role(Role.DEPUTY) or user.has_role(Role.DIRECTOR):

@@ -53,7 +53,10 @@ def _error(error: ValidationError, **extra) -> JsonResponse:
 @role_required(*TEACHERS)
 def index(request):
     own, read_only = selectors.teacher_overview(user=request.user)
-    return render(request, "journal/index.html", {"own": own, "read_only": read_only})
+    is_class_teacher = request.user.has_role(Role.CLASS_TEACHER)
+    return render(
+        request, "journal/index.html", {"own": own, "read_only": read_only, "is_class_teacher": is_class_teacher}
+    )
 
 
 @require_GET
