@@ -39,7 +39,7 @@ from .models import (
     User,
     WorkType,
 )
-from .states import attendance_state, homework_state, mark_state, period_mark_state, topic_state
+from .states import attendance_state, entry_refs, homework_state, mark_state, period_mark_state, topic_state
 
 Kind = HistoryEntry.Kind
 Action = HistoryEntry.Action
@@ -262,6 +262,22 @@ def _weight(value, work_type: WorkType) -> Decimal:
     return weight.quantize(Decimal("0.1"))
 
 
+def _log(chain: Chain, origin: Origin, kind: str, action: str, obj, *, old, new) -> None:
+    """One history entry for ``obj`` (a mark, attendance row, period mark or lesson) written by ``origin``."""
+    lesson_id, student_id = entry_refs(kind, obj)
+    _add(
+        chain,
+        origin,
+        kind=kind,
+        action=action,
+        object_id=obj.pk,
+        lesson_id=lesson_id,
+        student_id=student_id,
+        old=old,
+        new=new,
+    )
+
+
 def _add(chain: Chain, origin: Origin, **fields) -> None:
     chain.add(user=origin.by, source=origin.source, reference=origin.reference, at=origin.now(), **fields)
 
@@ -283,17 +299,7 @@ def _mark_create(chain, origin, lesson, student, *, value, passed=None, work_typ
         changed_by=origin.by,
         changed_at=now,
     )
-    _add(
-        chain,
-        origin,
-        kind=Kind.MARK,
-        action=Action.CREATE,
-        object_id=mark.pk,
-        lesson_id=lesson.pk,
-        student_id=student.pk,
-        old=None,
-        new=mark_state(mark),
-    )
+    _log(chain, origin, Kind.MARK, Action.CREATE, mark, old=None, new=mark_state(mark))
     return mark
 
 
@@ -332,17 +338,7 @@ def _mark_update(chain, origin, lesson, mark: Mark, **changes) -> Mark:
     if not updated:
         raise StaleWrite(_("Отметку только что изменил другой пользователь."), current=None)
     mark.version += 1
-    _add(
-        chain,
-        origin,
-        kind=Kind.MARK,
-        action=Action.UPDATE,
-        object_id=mark.pk,
-        lesson_id=lesson.pk,
-        student_id=mark.student_id,
-        old=old,
-        new=new,
-    )
+    _log(chain, origin, Kind.MARK, Action.UPDATE, mark, old=old, new=new)
     return mark
 
 
@@ -352,17 +348,7 @@ def _mark_delete(chain, origin, lesson, mark: Mark) -> None:
     deleted, _rows = Mark.objects.filter(pk=mark.pk, version=mark.version).delete()
     if not deleted:
         raise StaleWrite(_("Отметку только что изменил другой пользователь."), current=None)
-    _add(
-        chain,
-        origin,
-        kind=Kind.MARK,
-        action=Action.DELETE,
-        object_id=mark.pk,
-        lesson_id=lesson.pk,
-        student_id=mark.student_id,
-        old=mark_state(mark),
-        new=None,
-    )
+    _log(chain, origin, Kind.MARK, Action.DELETE, mark, old=mark_state(mark), new=None)
 
 
 def _attendance_write(chain, origin, lesson, student, current: Attendance | None, code: str) -> Attendance | None:
@@ -380,50 +366,20 @@ def _attendance_write(chain, origin, lesson, student, current: Attendance | None
             changed_by=origin.by,
             changed_at=now,
         )
-        _add(
-            chain,
-            origin,
-            kind=Kind.ATTENDANCE,
-            action=Action.CREATE,
-            object_id=attendance.pk,
-            lesson_id=lesson.pk,
-            student_id=student.pk,
-            old=None,
-            new=attendance_state(attendance),
-        )
+        _log(chain, origin, Kind.ATTENDANCE, Action.CREATE, attendance, old=None, new=attendance_state(attendance))
         return attendance
     old = attendance_state(current)
     if not code:
         _check_attendance_window(origin, lesson, "delete")
         Attendance.objects.filter(pk=current.pk).delete()
-        _add(
-            chain,
-            origin,
-            kind=Kind.ATTENDANCE,
-            action=Action.DELETE,
-            object_id=current.pk,
-            lesson_id=lesson.pk,
-            student_id=student.pk,
-            old=old,
-            new=None,
-        )
+        _log(chain, origin, Kind.ATTENDANCE, Action.DELETE, current, old=old, new=None)
         return None
     _check_attendance_window(origin, lesson, "update")
     Attendance.objects.filter(pk=current.pk).update(
         code=code, changed_by=origin.by, changed_at=now, version=current.version + 1
     )
     current.code, current.version, current.changed_at = code, current.version + 1, now
-    _add(
-        chain,
-        origin,
-        kind=Kind.ATTENDANCE,
-        action=Action.UPDATE,
-        object_id=current.pk,
-        lesson_id=lesson.pk,
-        student_id=student.pk,
-        old=old,
-        new=attendance_state(current),
-    )
+    _log(chain, origin, Kind.ATTENDANCE, Action.UPDATE, current, old=old, new=attendance_state(current))
     return current
 
 
@@ -633,32 +589,12 @@ def lesson_attendance_save(*, origin: Origin, lesson: Lesson, codes: dict[int, s
         if deletes:
             Attendance.objects.filter(pk__in=[a.pk for a in deletes]).delete()
             for a in deletes:
-                _add(
-                    chain,
-                    origin,
-                    kind=Kind.ATTENDANCE,
-                    action=Action.DELETE,
-                    object_id=a.pk,
-                    lesson_id=lesson.pk,
-                    student_id=a.student_id,
-                    old=attendance_state(a),
-                    new=None,
-                )
+                _log(chain, origin, Kind.ATTENDANCE, Action.DELETE, a, old=attendance_state(a), new=None)
         if creates:
             Attendance.objects.bulk_create(creates)
             for a in creates:
                 result[a.student_id] = a
-                _add(
-                    chain,
-                    origin,
-                    kind=Kind.ATTENDANCE,
-                    action=Action.CREATE,
-                    object_id=a.pk,
-                    lesson_id=lesson.pk,
-                    student_id=a.student_id,
-                    old=None,
-                    new=attendance_state(a),
-                )
+                _log(chain, origin, Kind.ATTENDANCE, Action.CREATE, a, old=None, new=attendance_state(a))
         Lesson.objects.filter(pk=lesson.pk).update(attendance_checked_at=now)
         lesson.attendance_checked_at = now
         chain.close()
@@ -793,30 +729,12 @@ def period_mark_set(
                     changed_by=origin.by,
                     changed_at=now,
                 )
-                _add(
-                    chain,
-                    origin,
-                    kind=Kind.PERIOD_MARK,
-                    action=Action.CREATE,
-                    object_id=mark.pk,
-                    student_id=student.pk,
-                    old=None,
-                    new=period_mark_state(mark),
-                )
+                _log(chain, origin, Kind.PERIOD_MARK, Action.CREATE, mark, old=None, new=period_mark_state(mark))
             elif current is not None and not value:
                 if not origin.late_change:
                     windows.check_window(window, "delete", what=what, at=now)
                 PeriodMark.objects.filter(pk=current.pk).delete()
-                _add(
-                    chain,
-                    origin,
-                    kind=Kind.PERIOD_MARK,
-                    action=Action.DELETE,
-                    object_id=current.pk,
-                    student_id=student.pk,
-                    old=period_mark_state(current),
-                    new=None,
-                )
+                _log(chain, origin, Kind.PERIOD_MARK, Action.DELETE, current, old=period_mark_state(current), new=None)
                 mark = None
             elif current is not None and current.value != value:
                 if not origin.late_change:
@@ -826,16 +744,7 @@ def period_mark_set(
                     value=value, changed_by=origin.by, changed_at=now, version=current.version + 1
                 )
                 current.value, current.version = value, current.version + 1
-                _add(
-                    chain,
-                    origin,
-                    kind=Kind.PERIOD_MARK,
-                    action=Action.UPDATE,
-                    object_id=current.pk,
-                    student_id=student.pk,
-                    old=old,
-                    new=period_mark_state(current),
-                )
+                _log(chain, origin, Kind.PERIOD_MARK, Action.UPDATE, current, old=old, new=period_mark_state(current))
                 mark = current
             else:
                 mark = current
@@ -880,16 +789,7 @@ def lesson_topic_set(
         new = topic_state(current)
         if new != old:
             Lesson.objects.filter(pk=lesson.pk).update(topic=topic, planned_topic=current.planned_topic_id)
-            _add(
-                chain,
-                origin,
-                kind=Kind.TOPIC,
-                action=Action.UPDATE if old["topic"] else Action.CREATE,
-                object_id=lesson.pk,
-                lesson_id=lesson.pk,
-                old=old,
-                new=new,
-            )
+            _log(chain, origin, Kind.TOPIC, Action.UPDATE if old["topic"] else Action.CREATE, lesson, old=old, new=new)
             chain.close()
     lesson.topic, lesson.planned_topic_id = current.topic, current.planned_topic_id
     return lesson
@@ -932,13 +832,12 @@ def lesson_homework_set(
         new = homework_state(current)
         if new != old:
             Lesson.objects.filter(pk=lesson.pk).update(homework=text, homework_file=current.homework_file.name or "")
-            _add(
+            _log(
                 chain,
                 origin,
-                kind=Kind.HOMEWORK,
-                action=Action.UPDATE if (old["homework"] or old["file"]) else Action.CREATE,
-                object_id=lesson.pk,
-                lesson_id=lesson.pk,
+                Kind.HOMEWORK,
+                Action.UPDATE if (old["homework"] or old["file"]) else Action.CREATE,
+                lesson,
                 old=old,
                 new=new,
             )
@@ -970,16 +869,7 @@ def topics_fill_from_plan(*, origin: Origin, assignment: TeachingAssignment, les
             old = topic_state(lesson)
             lesson.topic, lesson.planned_topic = planned.title, planned
             Lesson.objects.filter(pk=lesson.pk).update(topic=planned.title, planned_topic=planned)
-            _add(
-                chain,
-                origin,
-                kind=Kind.TOPIC,
-                action=Action.CREATE,
-                object_id=lesson.pk,
-                lesson_id=lesson.pk,
-                old=old,
-                new=topic_state(lesson),
-            )
+            _log(chain, origin, Kind.TOPIC, Action.CREATE, lesson, old=old, new=topic_state(lesson))
             filled += 1
         chain.close()
     return filled

@@ -37,6 +37,15 @@ def homework_state(lesson: Lesson) -> dict[str, Any]:
     return {"homework": lesson.homework, "file": lesson.homework_file.name or ""}
 
 
+def entry_refs(kind: str, obj) -> tuple[int | None, int | None]:
+    """The lesson and student a history entry about ``obj`` points to."""
+    if kind in (HistoryEntry.Kind.TOPIC, HistoryEntry.Kind.HOMEWORK, HistoryEntry.Kind.LESSON):
+        return obj.pk, None
+    if kind == HistoryEntry.Kind.PERIOD_MARK:
+        return None, obj.student_id
+    return obj.lesson_id, obj.student_id
+
+
 def history_entry_for(
     *,
     kind: str,
@@ -50,12 +59,7 @@ def history_entry_for(
     reference: str = "",
 ) -> HistoryEntry:
     """An unsaved entry for ``audit.history.history_record_many`` (bulk writers)."""
-    if kind in (HistoryEntry.Kind.TOPIC, HistoryEntry.Kind.HOMEWORK, HistoryEntry.Kind.LESSON):
-        lesson_id, student_id = obj.pk, None
-    elif kind == HistoryEntry.Kind.PERIOD_MARK:
-        lesson_id, student_id = None, obj.student_id
-    else:
-        lesson_id, student_id = obj.lesson_id, obj.student_id
+    lesson_id, student_id = entry_refs(kind, obj)
     return HistoryEntry(
         at=at,
         user_id=getattr(user, "pk", user),

@@ -526,43 +526,8 @@ STREETS = [
     "Ростовское шоссе",
 ]
 
-_TRANSLIT = {
-    "а": "a",
-    "б": "b",
-    "в": "v",
-    "г": "g",
-    "д": "d",
-    "е": "e",
-    "ё": "e",
-    "ж": "zh",
-    "з": "z",
-    "и": "i",
-    "й": "y",
-    "к": "k",
-    "л": "l",
-    "м": "m",
-    "н": "n",
-    "о": "o",
-    "п": "p",
-    "р": "r",
-    "с": "s",
-    "т": "t",
-    "у": "u",
-    "ф": "f",
-    "х": "kh",
-    "ц": "ts",
-    "ч": "ch",
-    "ш": "sh",
-    "щ": "shch",
-    "ъ": "",
-    "ы": "y",
-    "ь": "",
-    "э": "e",
-    "ю": "yu",
-    "я": "ya",
-}
-
-
 def translit(text: str) -> str:
-    """Latin letters for a login: «Соловьёва» → «soloveva»."""
-    return "".join(_TRANSLIT.get(char, char) for char in text.lower() if char.isalnum())
+    """Latin letters for a login: «Соловьёва» → «soloveva» (the onboarding's own transliteration)."""
+    from journal.planning.accounts import transliterate
+
+    return "".join(char for char in transliterate(text) if char.isalnum())
