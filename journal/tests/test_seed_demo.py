@@ -241,6 +241,27 @@ def test_demo_accounts_exist_and_log_in(small_school):
     assert CredentialReceipt.objects.filter(user=parent).exists()
 
 
+START_PAGES = {
+    "teacher": "/journal/",
+    "teacher2": "/journal/",
+    "deputy": "/audit/",
+    "director": "/audit/",
+    "sysadmin": "/admin/",
+    "parent": "/diary/",
+    "student": "/diary/",
+}
+
+
+@pytest.mark.parametrize(("login", "start"), START_PAGES.items())
+def test_each_demo_account_logs_in_and_lands_on_its_start_page(small_school, client, login, start):
+    response = client.post("/accounts/login/", {"username": login, "password": DEMO_PASSWORD}, follow=True)
+    assert response.status_code == 200
+    landed = response.redirect_chain[-1][0]
+    # The student's diary goes straight to their own week.
+    assert landed == start or (login == "student" and landed.startswith("/diary/"))
+    assert "Выйти" in response.content.decode()
+
+
 def test_the_compliance_gaps_are_there(small_school):
     held = Lesson.objects.filter(is_held=True, date__lt=TODAY)
     assert held.filter(topic="").exists()
