@@ -526,6 +526,7 @@ STREETS = [
     "Ростовское шоссе",
 ]
 
+
 def translit(text: str) -> str:
     """Latin letters for a login: «Соловьёва» → «soloveva» (the onboarding's own transliteration)."""
     from journal.planning.accounts import transliterate
