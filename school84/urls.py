@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from journal import sessions as journal_sessions
 from journal import views as journal_views
 
 admin.site.site_header = _("МАОУ СОШ № 84 — администрирование журнала")
@@ -22,6 +23,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/sessions/", journal_sessions.sessions, name="sessions"),
     path("journal/", include("journal.urls")),
     path("diary/", include("diary.urls")),
     path("plan/", include("journal.planning.urls")),

@@ -1,5 +1,6 @@
 """Who may open which page: every URL of the URLconf × every role of the cast → the expected status (GET)."""
 
+import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -80,7 +81,7 @@ EXPECTED = {
         class_teacher="→/journal/",
         deputy="→/audit/",
         director="→/audit/",
-        sysadmin="→/audit/",
+        sysadmin="→/admin/",
     ),
     "no_role": row(403),
     "healthz": row(200, anonymous=200),
@@ -212,3 +213,44 @@ def test_who_opens_what(cast, world):
             if not matches(EXPECTED[name][role], got):
                 wrong.append(f"{name} {url} as {role}: expected {EXPECTED[name][role]}, got {got}")
     assert not wrong, "\n".join(wrong)
+
+
+# --- CSRF -------------------------------------------------------------------------------------------------------
+
+
+def test_no_view_is_exempt_from_csrf():
+    exempt = [name for name, _ in walked() if getattr(resolve_name(name), "csrf_exempt", False)]
+    assert exempt == []
+
+
+def resolve_name(name: str):
+    for pattern_name, callback in _callbacks(get_resolver().url_patterns):
+        if pattern_name == name:
+            return callback
+    raise LookupError(name)
+
+
+def _callbacks(patterns, namespace: str | None = None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else (pattern.namespace or namespace)
+            )
+            yield from _callbacks(pattern.url_patterns, inner)
+        elif pattern.name:
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern.callback
+
+
+@pytest.mark.parametrize("who", ["teacher", "other_teacher", "deputy", "sysadmin"])
+def test_a_post_without_the_csrf_token_is_refused_everywhere(cast, world, who):
+    """Every URL, POST endpoint or not, refuses a POST without the token before the view runs (403)."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(cast[who])
+    refused = {}
+    for name, kwargs in walked():
+        response = client.post(url_for(name, kwargs, world), {"x": "1"})
+        # Django's CSRF failure page, not a view's own 403: the check ran before the view
+        refused[name] = response.status_code == 403 and b"CSRF" in response.content
+    assert [name for name, ok in refused.items() if not ok] == []

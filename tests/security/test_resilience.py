@@ -1,0 +1,53 @@
+"""The journal keeps working when Redis is down; uploads are served only through permission-checked views."""
+
+import datetime
+
+import pytest
+from django.urls import Resolver404, clear_url_caches, resolve
+
+from journal.models import Mark
+from journal.tests import factories as f
+from school84 import settings as production_settings
+
+DEAD_REDIS = "redis://127.0.0.1:6390/0"
+
+
+@pytest.fixture
+def redis_down(settings):
+    """The cache (and with it the cached half of the sessions) and the broker point at a closed port."""
+    settings.CACHES = production_settings.caches_for(DEAD_REDIS)
+    settings.CELERY_BROKER_URL = DEAD_REDIS
+    # Django's ``setting_changed`` receiver drops the cache connections: the next access uses the dead Redis.
+    yield
+
+
+def test_the_journal_and_the_diary_answer_without_redis(redis_down, client_for, teacher, assignment, parent, student):
+    lesson = f.LessonFactory(assignment=assignment, date=datetime.date(2026, 11, 27), number=1)
+    teacher_client = client_for(teacher)
+    assert teacher_client.get(f"/journal/a/{assignment.pk}/").status_code == 200
+    response = teacher_client.post(
+        f"/journal/a/{assignment.pk}/cell/", {"lesson": lesson.pk, "student": student.pk, "text": "5", "expected": ""}
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["ok"] is True
+    assert Mark.objects.get(lesson=lesson, student=student).value == 5
+    assert client_for(parent).get(f"/diary/{student.pk}/week/").status_code == 200
+
+
+def test_media_is_not_routed_when_debug_is_off(settings):
+    """Homework files and scans go out only through views that check who asks (``diary:homework`` …)."""
+    import importlib
+
+    import school84.urls
+
+    settings.DEBUG = False
+    try:
+        module = importlib.reload(school84.urls)
+        clear_url_caches()
+        assert not any("media" in str(pattern.pattern) for pattern in module.urlpatterns)
+        with pytest.raises(Resolver404):
+            resolve(f"/{settings.MEDIA_URL}homework/secret.pdf")
+    finally:
+        settings.DEBUG = True
+        importlib.reload(school84.urls)
+        clear_url_caches()
