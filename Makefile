@@ -55,7 +55,9 @@ beat: venv
 	@test -n "$(REDIS_URL)" || (echo "Укажите REDIS_URL, например REDIS_URL=redis://127.0.0.1:6379/0" >&2; exit 1)
 	$(BIN)/celery -A school84 beat -l info
 
+## Benchmarks against PostgreSQL (its own database school84_bench), gunicorn and wrk: see bench/README.md.
 bench: venv sysdeps
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk; } || { echo "Install wrk: sudo apt-get install wrk" >&2; exit 1; }
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:

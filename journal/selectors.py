@@ -83,7 +83,8 @@ def lesson_for_writer(
 
 def periods_for_class(school_class: SchoolClass) -> list[StudyPeriod]:
     return list(
-        StudyPeriod.objects.filter(year_id=school_class.year_id)
+        StudyPeriod.objects.select_related("year")  # the period picker prints the year
+        .filter(year_id=school_class.year_id)
         .filter(Q(kind=school_class.period_kind) | Q(kind=StudyPeriod.Kind.YEAR))
         .order_by("kind", "number")
     )
