@@ -81,9 +81,9 @@ class Lesson(models.Model):
             # «a lesson date outside its academic year» is refused by the trigger
             # journal_lesson_date_in_year (migration 0002), since it needs the class's year.
         ]
+        # grid: lessons of one assignment in a period, by date — served by journal_lesson_unique_slot
+        # (assignment, date, number); a separate (assignment, date) index was never chosen (bench, 20 schools).
         indexes = [
-            # grid: lessons of one assignment in a period, by date.
-            models.Index(fields=["assignment", "date"], name="journal_lesson_assign_date"),
             # diary week and compliance: lessons on a date range across assignments.
             models.Index(fields=["date"], name="journal_lesson_date"),
         ]
@@ -126,18 +126,21 @@ class WorkType(models.Model):
 class Mark(models.Model):
     """Отметка текущего контроля: 1–5 or зачёт/незачёт, for a student on a lesson."""
 
-    student = models.ForeignKey("journal.Student", on_delete=models.PROTECT, related_name="marks")
+    # The marks table is the largest (11 M rows at 20 schools): only the indexes queries use are kept. The
+    # student is the prefix of journal_mark_student_lesson; work type and authors are only ever filtered in
+    # the rare admin lists and PROTECT checks (bench/results/latest.md: 0 scans, 224 MB at 20 schools).
+    student = models.ForeignKey("journal.Student", on_delete=models.PROTECT, related_name="marks", db_index=False)
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="marks")
     value = models.PositiveSmallIntegerField(_("отметка"), null=True, blank=True)
     passed = models.BooleanField(_("зачёт"), null=True, blank=True, help_text=_("Для безотметочной системы."))
     work_type = models.ForeignKey(
-        WorkType, on_delete=models.PROTECT, related_name="marks", verbose_name=_("вид работы")
+        WorkType, on_delete=models.PROTECT, related_name="marks", verbose_name=_("вид работы"), db_index=False
     )
     weight = models.DecimalField(_("вес"), max_digits=3, decimal_places=1)
     comment = models.CharField(_("за что"), max_length=255, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
     entered_at = models.DateTimeField(_("выставлена"))
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
     changed_at = models.DateTimeField(_("изменена"))
     #: Bumped on every change; a save based on an older version is refused (no silent overwrite).
     version = models.PositiveIntegerField(default=1)
@@ -157,9 +160,8 @@ class Mark(models.Model):
             ),
             models.CheckConstraint(condition=Q(weight__gt=0, weight__lte=10), name="journal_mark_weight_range"),
         ]
+        # grid and cell saves: marks of given lessons — served by the lesson foreign key's own index.
         indexes = [
-            # grid: marks of the lessons of one assignment (lesson__in=…).
-            models.Index(fields=["lesson", "student"], name="journal_mark_lesson_student"),
             # diary: one student's marks in a date range.
             models.Index(fields=["student", "lesson"], name="journal_mark_student_lesson"),
         ]
@@ -183,12 +185,13 @@ class Attendance(models.Model):
         VALID = "У", _("У — уважительная причина")
         LATE = "ОП", _("ОП — опоздал")
 
-    student = models.ForeignKey("journal.Student", on_delete=models.PROTECT, related_name="attendance")
+    # student: the prefix of journal_attendance_one_per_lesson; lesson: its foreign-key index serves the grid.
+    student = models.ForeignKey("journal.Student", on_delete=models.PROTECT, related_name="attendance", db_index=False)
     lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="attendance")
     code = models.CharField(_("код"), max_length=2, choices=Code)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
     entered_at = models.DateTimeField(_("внесено"))
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
     changed_at = models.DateTimeField(_("изменено"))
     version = models.PositiveIntegerField(default=1)
 
@@ -198,10 +201,6 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["student", "lesson"], name="journal_attendance_one_per_lesson"),
             models.CheckConstraint(condition=Q(code__in=["Н", "Б", "У", "ОП"]), name="journal_attendance_code_valid"),
-        ]
-        indexes = [
-            # grid: attendance of the lessons of one assignment.
-            models.Index(fields=["lesson"], name="journal_attendance_lesson"),
         ]
 
     def __str__(self) -> str:
