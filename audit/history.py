@@ -15,6 +15,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from journal import pagecache
+
 from .models import HistoryEntry, HistoryHead
 
 GENESIS_HASH = "0" * 64
@@ -67,7 +69,7 @@ class Chain:
         self.pending.extend(entries)
 
     def close(self, *, batch_size: int = 2000) -> list[HistoryEntry]:
-        """Chain the pending entries, insert them and move the head: three queries whatever the count."""
+        """Chain the pending entries, insert them, move the head, retire the cached pages: four queries."""
         written = self.pending
         if not written:
             return written
@@ -78,6 +80,10 @@ class Chain:
         HistoryEntry.objects.bulk_create(written, batch_size=batch_size)
         HistoryHead.objects.filter(id=1).update(last_hash=self.last_hash)
         self.pending = []
+        # The pages showing these lessons and students are rendered again (grid, diary).
+        pagecache.journal_written(
+            lesson_ids={entry.lesson_id for entry in written}, student_ids={entry.student_id for entry in written}
+        )
         return written
 
 

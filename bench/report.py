@@ -62,10 +62,15 @@ def _page_rows(results: list[dict], scale: str) -> list[str]:
             f"{_ms(r['inproc_cpu_min_ms'])} / {_ms(r['inproc_wall_min_ms'])}" if r.get("inproc_cpu_min_ms") else "—"
         )
         cpu = f"{_ms(r['cpu_app_ms'])} + {_ms(r['cpu_db_ms'])}" if r.get("cpu_app_ms") is not None else "—"
+        built = (
+            f"{_ms(r['miss_wall_p50_ms'])} / {_ms(r['miss_cpu_p50_ms'])} · {r['miss_queries']}"
+            if r.get("miss_cpu_p50_ms") is not None
+            else "—"
+        )
         rows.append(
             f"| **{r['name']}** — {r['title']} | {_ms(r.get('p50_c1_ms'))} | {_ms(r.get('p95_c1_ms'))} | {c4} | "
             f"{_ms(r.get('p50_c4_ms'))} | {_ms(r.get('p95_c4_ms'))} | {_kb(r.get('bytes'))} | {r.get('queries', '—')} "
-            f"| {floor} | {ratio} | {cpu} | {inproc} | {_load(r)} | {_targets(r['name'])} | {_verdict(r)} |"
+            f"| {floor} | {ratio} | {cpu} | {inproc} | {built} | {_load(r)} | {_targets(r['name'])} | {_verdict(r)} |"
         )
     return rows
 
@@ -145,7 +150,9 @@ def markdown(report: dict, analysis: str = "") -> str:
         f"jit {pg.get('jit')}); Redis {'on' if s['redis'] else 'off'}; Python {m['python']}, Django {m['django']}, "
         f"gunicorn {m['gunicorn']} ({s['workers']} {s['worker_class']} workers), wrk {m['wrk']}. "
         f"Load average at start {' '.join(m.get('load_average_start') or [])}, at the end "
-        f"{' '.join(m.get('load_average_end') or [])} (other processes on the machine share the two cores).",
+        f"{' '.join(m.get('load_average_end') or [])} (other processes on the machine share the two cores). "
+        f"Single-core speed: 10 million additions in a Python loop take {m.get('python_loop_s', '—')} s "
+        "(compare runs on different machines with this number).",
         "",
         "**How to read it.** p50/p95 c1: latency with one connection (what one user waits). req/s c4: "
         f"throughput with {s['concurrency']} connections, and p50/p95 c4 the latency under that load (on two cores "
@@ -155,7 +162,11 @@ def markdown(report: dict, analysis: str = "") -> str:
         "in-process; × floor = p50 c1 / floor p50. "
         "CPU/request: CPU time of the gunicorn workers + of the PostgreSQL backends (from /proc) over the c1 and "
         "c4 runs, divided by the requests. In-process min: the least CPU and wall time of 40 requests made "
-        "in-process (test Client), the closest to an idle machine when others share it. Load · idle: the load "
+        "in-process (test Client), the closest to an idle machine when others share it. The grid's table and "
+        "the diary's week and marks are kept in the page cache between changes (journal.pagecache), so wrk and "
+        "the in-process minimum measure a view with nothing changed since the last one; «built after a change» "
+        "is the same page rebuilt from the database (every cached page retired before each of 30 in-process "
+        "requests: median wall and CPU time, and its SQL queries). Load · idle: the load "
         "average before the runs and the share of CPU left idle just before them. "
         f"wrk runs last {s['duration_s']:g} s at the school scale and {s['city_duration_s']:g} s at the city scale, "
         "each after a 2 s warm-up that is thrown away.",
@@ -190,9 +201,10 @@ def markdown(report: dict, analysis: str = "") -> str:
 
     head = (
         "| scenario | p50 c1, ms | p95 c1, ms | req/s c4 | p50 c4, ms | p95 c4, ms | body | SQL | floor p50, ms | "
-        "× floor | CPU/request app + db, ms | in-process min CPU / wall, ms | load · idle | targets | verdict |"
+        "× floor | CPU/request app + db, ms | in-process min CPU / wall, ms | "
+        "built after a change: p50 wall / CPU, ms · SQL | load · idle | targets | verdict |"
     )
-    rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
+    rule = "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|"
     for scale, title in (
         ("school", "School scale (one school, 1,200 students, a year of data)"),
         ("city", f"City scale ({s['schools']} schools in the same database)"),

@@ -285,6 +285,22 @@ def write_meta(dsn: str, meta: dict) -> None:
 # --- the machine -------------------------------------------------------------------------------------------
 
 
+def python_loop_seconds() -> float:
+    """A fixed pure-Python workload (10 million additions in a loop), best of three: the machine's speed.
+
+    The kinds of machine this runs on differ up to 3× in single-core speed; the same code measures that much
+    slower or faster. This number lets two runs on different machines be compared.
+    """
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.process_time() - started)
+    return round(best, 2)
+
+
 def machine(dsn: str) -> dict:
     info = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -305,6 +321,7 @@ def machine(dsn: str) -> dict:
                 info["memory_gb"] = round(int(line.split()[1]) / 1024 / 1024, 1)
     except OSError:
         pass
+    info["python_loop_s"] = python_loop_seconds()
     import django
     import gunicorn as gunicorn_module
 

@@ -350,6 +350,7 @@ class Bench:
     profiles: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     sql: dict[str, list[str]] = field(default_factory=dict)
+    miss_sql: dict[str, list[str]] = field(default_factory=dict)
     output: Path = RESULTS
     server_pid: int | None = None
     cores: int = 2
@@ -422,6 +423,34 @@ class Bench:
             wall = min(wall, time.perf_counter() - started)
         return {"inproc_cpu_min_ms": round(cpu * 1000, 2), "inproc_wall_min_ms": round(wall * 1000, 2)}
 
+    def inprocess_miss(self, role: str, path: str, runs: int = 30) -> dict:
+        """The page built from the database, not from the page cache: what the first view after a change costs.
+
+        Before each request (outside the timing) every cached page is retired, as a journal write retires its
+        class's pages (``journal.pagecache``). Minimum and median CPU and wall time, and the SQL of one miss.
+        """
+        from journal import pagecache
+
+        client = self.client(role)
+        client.get(path)
+        cpu, wall = [], []
+        for _ in range(runs):
+            pagecache.everything_changed()
+            started, started_cpu = time.perf_counter(), time.process_time()
+            client.get(path)
+            cpu.append(time.process_time() - started_cpu)
+            wall.append(time.perf_counter() - started)
+        pagecache.everything_changed()
+        queries, captured, _response = self._count(client, "get", path)
+        self.miss_sql[path] = [q["sql"] for q in captured]
+        return {
+            "miss_cpu_min_ms": round(min(cpu) * 1000, 2),
+            "miss_cpu_p50_ms": round(statistics.median(cpu) * 1000, 2),
+            "miss_wall_min_ms": round(min(wall) * 1000, 2),
+            "miss_wall_p50_ms": round(statistics.median(wall) * 1000, 2),
+            "miss_queries": queries,
+        }
+
     def _wrk_pair(self, path: str, script: str, args_c1, args_cn, *, c1_only: bool = False) -> dict:
         """Warm-up (discarded), then c1 and cN runs; the dict keys the report uses.
 
@@ -486,7 +515,16 @@ class Bench:
         return self.with_cpu(result, before, after, requests)
 
     def page(
-        self, name: str, title: str, role: str, path: str, *, scale: str, floor_fn=None, wrk_runs: bool = True
+        self,
+        name: str,
+        title: str,
+        role: str,
+        path: str,
+        *,
+        scale: str,
+        floor_fn=None,
+        wrk_runs: bool = True,
+        cached: bool = False,
     ) -> dict:
         session = self.session(role)
         status, headers, body = self.http.request("GET", path, session=session)
@@ -507,6 +545,9 @@ class Bench:
             "concurrency": self.concurrency,
         }
         result |= self.inprocess_min(role, path)
+        if cached:
+            result |= self.inprocess_miss(role, path)
+            self.sql[f"{name}@{scale}"] = self.miss_sql[path]  # EXPLAIN the queries that build the page
         if wrk_runs:
             result |= self._wrk_pair(path, "get.lua", [session.cookie_header], [session.cookie_header])
         if floor_fn is not None:
@@ -534,6 +575,9 @@ class Bench:
                 "floor_p50_ms",
                 "floor_ratio",
                 "inproc_cpu_min_ms",
+                "miss_cpu_min_ms",
+                "miss_cpu_p50_ms",
+                "miss_queries",
                 "cpu_ms",
                 "seconds",
             )
@@ -565,6 +609,7 @@ class Bench:
             self.grid_path(),
             scale=scale,
             floor_fn=floor_fn,
+            cached=True,
             **kw,
         )
 
@@ -707,6 +752,7 @@ class Bench:
             f"/diary/{a['diary_student']}/week/",
             scale=scale,
             floor_fn=floor_fn,
+            cached=True,
             **kw,
         )
 
@@ -732,6 +778,7 @@ class Bench:
             f"/diary/{a['diary_student']}/marks/",
             scale=scale,
             floor_fn=floor_fn,
+            cached=True,
             **kw,
         )
 

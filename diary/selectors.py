@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from guardian.shortcuts import get_objects_for_user
 
 from journal.models import (
@@ -186,7 +186,8 @@ def marks_for_period(*, student: Student, period: StudyPeriod, year: StudyPeriod
     """Per subject: the marks of the period in date order, the weighted average, period and year marks.
 
     Two queries. The subjects are those the student is taught (whole class or their group) and those
-    with a period or year mark, each carrying both marks as subqueries; then the marks of the period.
+    with a period or year mark, each carrying both marks as subqueries; then the marks of the period, each
+    with its work type and ``lesson_date`` (the lesson itself is not loaded).
     """
     period_marks = PeriodMark.objects.filter(student_id=student.pk, subject_id=OuterRef("pk"))
     period_ids = [period.pk] + ([year.pk] if year else [])
@@ -203,15 +204,24 @@ def marks_for_period(*, student: Student, period: StudyPeriod, year: StudyPeriod
         subject.pk: SubjectMarks(subject, period_mark=subject.period_value, year_mark=subject.year_value)
         for subject in subjects
     }
+    # The lesson's date and subject come as columns rather than as three more model instances per mark
+    # (a period has a hundred marks: building the instances cost more than the page's HTML).
     marks = (
         Mark.objects.filter(student_id=student.pk, lesson__date__range=(period.start, period.end))
-        .select_related("work_type", "lesson__assignment__subject")
+        .select_related("work_type")
+        .annotate(
+            lesson_date=F("lesson__date"),
+            subject_id=F("lesson__assignment__subject_id"),
+            subject_name=F("lesson__assignment__subject__name"),
+        )
         .order_by("lesson__date", "lesson__number", "entered_at", "pk")
     )
     for mark in marks:
-        subject = mark.lesson.assignment.subject
-        # A mark from a class the student has left still belongs in their diary.
-        rows.setdefault(subject.pk, SubjectMarks(subject)).marks.append(mark)
+        row = rows.get(mark.subject_id)
+        if row is None:
+            # A mark from a class the student has left still belongs in their diary.
+            row = rows[mark.subject_id] = SubjectMarks(Subject(pk=mark.subject_id, name=mark.subject_name))
+        row.marks.append(mark)
     return sorted(rows.values(), key=lambda row: row.subject.name)
 
 

@@ -11,13 +11,16 @@ import os
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from audit.late_changes.selectors import late_changes_for_student
+from journal import pagecache
 from journal.access import role_required
 from journal.models import Role, StudyPeriod
 
+from . import render as diary_render
 from . import selectors
 from .access import student_for_reader
 from .forms import PeriodForm, WeekForm
@@ -62,31 +65,41 @@ def index(request):
     return render(request, "diary/index.html", {"children": children})
 
 
-@reader_view
-def week(request, student_id: int):
-    """Monday to Saturday: lessons with bell times, topics, homework, marks and attendance."""
-    student = student_for_reader(user=request.user, student_id=student_id)
-    today = timezone.localdate()
-    monday = selectors.week_start(WeekForm(request.GET).day(today))
+def _week_html(student, monday: datetime.date, today: datetime.date) -> str:
     days = selectors.lessons_for_week(student=student, monday=monday)
     # Marks changed after the deadline show their basis: the request number and date (раздел 4), one query.
     lessons = [lesson for day in days for lesson in day.lessons]
     if lessons:
         notes = late_changes_for_student(student=student, lesson_ids=[lesson.pk for lesson in lessons])
         notes.attach(marks=[mark for lesson in lessons for mark in lesson.diary_marks])
+    return diary_render.week_html(days=days, student=student, today=today)
+
+
+@reader_view
+def week(request, student_id: int):
+    """Monday to Saturday: lessons with bell times, topics, homework, marks and attendance."""
+    student = student_for_reader(user=request.user, student_id=student_id)
+    today = timezone.localdate()
+    monday = selectors.week_start(WeekForm(request.GET).day(today))
+    # The week is rendered again after any change to what it shows (journal.pagecache); the access check
+    # above, the frame and the visit run on every request.
+    key = pagecache.page_key("week", student.school_class_id, student.pk, monday)
+    days_html = pagecache.page_get(key)
+    if days_html is None:
+        days_html = _week_html(student, monday, today)
+        pagecache.page_set(key, days_html)
     return _page(
         request,
         "diary/week.html",
         "week",
         student,
         {
-            "days": days,
+            "days_html": mark_safe(days_html),  # built with html.escape in diary.render
             "monday": monday,
-            "saturday": days[-1].date,
+            "saturday": monday + datetime.timedelta(days=selectors.WEEK_DAYS - 1),
             "previous_week": monday - datetime.timedelta(days=7),
             "next_week": monday + datetime.timedelta(days=7),
             "this_week": selectors.week_start(today),
-            "today": today,
         },
     )
 
@@ -106,26 +119,36 @@ def homework_file(request, student_id: int, lesson_id: int):
     return FileResponse(handle, as_attachment=True, filename=os.path.basename(lesson.homework_file.name))
 
 
+def _marks_html(student, period: StudyPeriod, year: StudyPeriod | None) -> str:
+    rows = selectors.marks_for_period(student=student, period=period, year=year)
+    notes = late_changes_for_student(student=student, period=period)
+    notes.attach(marks=[mark for row in rows for mark in row.marks])
+    for row in rows:
+        row.period_late_change = notes.for_period_mark(subject_id=row.subject.pk, period_id=period.pk)
+        row.year_late_change = year and notes.for_period_mark(subject_id=row.subject.pk, period_id=year.pk)
+    return diary_render.marks_html(rows=rows, period=period)
+
+
 @reader_view
 def marks(request, student_id: int):
     """Marks of a period per subject, with the weighted average, the period and the year mark."""
     student = student_for_reader(user=request.user, student_id=student_id)
     periods = selectors.periods_for_student(student=student)
     period = _chosen_period(request, periods, timezone.localdate())
-    year = selectors.year_period(periods)
-    rows = selectors.marks_for_period(student=student, period=period, year=year) if period else []
+    rows_html = ""
     if period:
-        notes = late_changes_for_student(student=student, period=period)
-        notes.attach(marks=[mark for row in rows for mark in row.marks])
-        for row in rows:
-            row.period_late_change = notes.for_period_mark(subject_id=row.subject.pk, period_id=period.pk)
-            row.year_late_change = year and notes.for_period_mark(subject_id=row.subject.pk, period_id=year.pk)
+        key = pagecache.page_key("marks", student.school_class_id, student.pk, period.pk)
+        rows_html = pagecache.page_get(key)
+        if rows_html is None:
+            rows_html = _marks_html(student, period, selectors.year_period(periods))
+            pagecache.page_set(key, rows_html)
     return _page(
         request,
         "diary/marks.html",
         "marks",
         student,
-        {"periods": periods, "period": period, "year": year, "rows": rows},
+        # The rows are built with html.escape in diary.render.
+        {"periods": periods, "period": period, "rows_html": mark_safe(rows_html)},
     )
 
 

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,9 +9,52 @@ class JournalConfig(AppConfig):
     verbose_name = _("Электронный журнал")
 
     def ready(self) -> None:
+        from . import pagecache
+        from .models import StudentGroup
         from .permissions import sync_role_permissions_after_migrate
 
         # sender=self: once per migrate run (every app's post_migrate turn would repeat the same work).
         post_migrate.connect(
             sync_role_permissions_after_migrate, sender=self, dispatch_uid="journal.sync_role_permissions"
         )
+
+        # Rows the grid and the diary show beside the journal itself: changing one retires every cached page
+        # (journal.pagecache). Marks, attendance, period marks, topics and homework retire only their
+        # classes' pages, through the history every such write leaves.
+        for sender in PAGE_DATA:
+            post_save.connect(pagecache.everything_changed, sender=sender, dispatch_uid=f"pages-{sender}-save")
+            post_delete.connect(pagecache.everything_changed, sender=sender, dispatch_uid=f"pages-{sender}-delete")
+        post_save.connect(_user_saved, sender="journal.User", dispatch_uid="pages-user-save")
+        post_delete.connect(pagecache.everything_changed, sender="journal.User", dispatch_uid="pages-user-delete")
+        m2m_changed.connect(
+            pagecache.everything_changed, sender=StudentGroup.students.through, dispatch_uid="pages-group-students"
+        )
+
+
+PAGE_DATA = (
+    "journal.School",
+    "journal.AcademicYear",
+    "journal.StudyPeriod",
+    "journal.Holiday",
+    "journal.Subject",
+    "journal.SchoolClass",
+    "journal.StudentGroup",
+    "journal.TeachingAssignment",
+    "journal.Bell",
+    "journal.Teacher",
+    "journal.Student",
+    "journal.Lesson",
+    "journal.WorkType",
+    "audit.EditWindow",
+)
+
+# A login stores last_login, a password change the password: neither is on a page.
+ACCOUNT_FIELDS = frozenset({"last_login", "password", "must_change_password"})
+
+
+def _user_saved(sender, update_fields=None, **kwargs) -> None:
+    from . import pagecache
+
+    if update_fields and set(update_fields) <= ACCOUNT_FIELDS:
+        return
+    pagecache.everything_changed()

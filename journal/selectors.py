@@ -48,8 +48,13 @@ def assignment_for_reader(*, user: User, assignment_id) -> tuple[TeachingAssignm
 
 
 def assignment_for_writer(*, user: User, assignment_id) -> TeachingAssignment:
-    assignment, can_write = assignment_for_reader(user=user, assignment_id=assignment_id)
-    if not can_write:
+    """The assignment if ``user`` teaches it (writes its grid); anyone else gets 404. One query."""
+    assignment = _one(
+        TeachingAssignment.objects.select_related(
+            "school_class__school", "school_class__year", "subject", "teacher", "group"
+        ).filter(pk=assignment_id, teacher=user)
+    )
+    if assignment is None:
         raise Http404
     return assignment
 
@@ -60,22 +65,35 @@ def lesson_for_writer(
     """A lesson the user may write: of their own assignment, or one they substitute. Otherwise 404.
 
     ``assignment``/``assignment_id`` also require the lesson to belong to that assignment (the grid's URL).
+    One query by primary key, with what the services' rules read (class, grade, school, subject, КТП topic);
+    who may write it is checked on the row (a plain query compiles much faster than one with an OR).
     """
     try:
         lesson_id = int(lesson_id)
+        assignment_id = int(assignment_id) if assignment_id is not None else None
     except (TypeError, ValueError):
         raise Http404 from None
-    lessons = Lesson.objects.select_related(
-        "assignment__school_class__school", "assignment__subject", "assignment__group", "planned_topic"
-    ).filter(pk=lesson_id)
     if assignment is not None:
-        lessons = lessons.filter(assignment=assignment)
-    if assignment_id is not None:
-        lessons = lessons.filter(assignment_id=assignment_id)
-    lesson = lessons.filter(Q(assignment__teacher=user) | Q(substitute=user)).first()
-    if lesson is None:
+        # The caller has the assignment with its class, school and subject already: read the lesson alone.
+        lesson = _one(Lesson.objects.select_related("planned_topic").filter(pk=lesson_id, assignment=assignment))
+        if lesson is not None:
+            lesson.assignment = assignment
+    else:
+        lesson = _one(
+            Lesson.objects.select_related(
+                "assignment__school_class__school", "assignment__subject", "assignment__group", "planned_topic"
+            ).filter(pk=lesson_id)
+        )
+    if lesson is None or (assignment_id is not None and lesson.assignment_id != assignment_id):
+        raise Http404
+    if lesson.assignment.teacher_id != user.pk and lesson.substitute_id != user.pk:
         raise Http404
     return lesson
+
+
+def _one(queryset):
+    """The row of a query by primary key, or None (no ORDER BY or LIMIT to compile: there is one row at most)."""
+    return next(iter(queryset), None)
 
 
 # --- Periods ------------------------------------------------------------------------------------------------
@@ -216,6 +234,26 @@ class Grid:
     planned_topics_left: int
 
 
+@dataclass
+class GridFrame:
+    """What the grid page shows around its table; read on every request, while the table may be cached."""
+
+    assignment: TeachingAssignment
+    period: StudyPeriod
+    periods: list[StudyPeriod]
+    can_write: bool
+    planned_topics_left: int
+
+
+def planned_topics_left(assignment: TeachingAssignment) -> int:
+    """КТП topics no lesson has taken yet (the «Заполнить из КТП» button); one query."""
+    return (
+        PlannedTopic.objects.filter(assignment=assignment)
+        .exclude(Exists(Lesson.objects.filter(planned_topic=OuterRef("pk"))))
+        .count()
+    )
+
+
 def students_of_assignment(assignment: TeachingAssignment):
     """The students an assignment teaches (its class, or its group), alphabetically."""
     students = Student.objects.filter(school_class_id=assignment.school_class_id, is_active=True)
@@ -329,11 +367,7 @@ def grid_for(
             row.year_mark = value
 
     pm_window = windows.period_mark_window(period=period, grade=school_class.grade, rules=rules)
-    planned_left = (
-        PlannedTopic.objects.filter(assignment=assignment)
-        .exclude(Exists(Lesson.objects.filter(planned_topic=OuterRef("pk"))))
-        .count()
-    )
+    planned_left = planned_topics_left(assignment)
     return Grid(
         assignment=assignment,
         period=period,

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +24,7 @@ from audit import windows
 from audit.history import Chain, history_open
 from audit.models import HistoryEntry
 
-from . import caches, selectors
+from . import caches, pagecache
 from .models import (
     HOMEWORK_FILE_EXTENSIONS,
     Attendance,
@@ -171,43 +171,43 @@ def _lesson_for_write(lesson: Lesson) -> Lesson:
     ).get(pk=lesson.pk)
 
 
-def _student_and_attendance(lesson: Lesson, student_id: int) -> tuple[Student, Attendance | None]:
-    """The student, if the lesson's assignment teaches them, with their attendance row — in one query."""
+def _students_of(lesson: Lesson):
+    """The students the lesson's assignment teaches (its class, or its group); unordered."""
     assignment = lesson.assignment
-    students = Student.objects.filter(pk=student_id, school_class_id=assignment.school_class_id, is_active=True)
+    students = Student.objects.filter(school_class_id=assignment.school_class_id, is_active=True)
     if assignment.group_id:
         students = students.filter(study_groups=assignment.group_id)
-    attendance = Attendance.objects.filter(lesson=lesson, student=OuterRef("pk"))
-    student = (
-        students.select_related("user")
-        .annotate(
-            attendance_id=Subquery(attendance.values("pk")[:1]),
-            attendance_code=Subquery(attendance.values("code")[:1]),
-            attendance_version=Subquery(attendance.values("version")[:1]),
-        )
-        .first()
+    return students.order_by()  # not Student's default order: it joins the users for nothing here
+
+
+def _attendance_of(lesson: Lesson, student_id: int) -> Attendance | None:
+    """The student's attendance row of the lesson, if the lesson's assignment teaches them — in one query.
+
+    A foreign student (another class or group, or left the school) is refused with ``ValidationError``.
+    """
+    rows = list(
+        _students_of(lesson)
+        .filter(pk=student_id)
+        .annotate(row=FilteredRelation("attendance", condition=Q(attendance__lesson=lesson.pk)))
+        .values_list("row__id", "row__code", "row__version")
     )
-    if student is None:
+    if not rows:
         raise ValidationError(_("Этот ученик не учится в классе (подгруппе) урока."))
-    if student.attendance_id is None:
-        return student, None
-    return student, Attendance(
-        pk=student.attendance_id,
-        lesson=lesson,
-        student=student,
-        code=student.attendance_code,
-        version=student.attendance_version,
-    )
+    pk, code, version = rows[0]
+    if pk is None:
+        return None
+    return Attendance(pk=pk, lesson=lesson, student_id=student_id, code=code, version=version)
 
 
-def _check_student(lesson: Lesson, student: Student) -> None:
-    _student_and_attendance(lesson, student.pk)
+def _check_student(lesson: Lesson, student_id: int) -> None:
+    if not _students_of(lesson).filter(pk=student_id).exists():
+        raise ValidationError(_("Этот ученик не учится в классе (подгруппе) урока."))
 
 
-def _cell_state(lesson: Lesson, student_id: int) -> tuple[Student, CellState]:
-    student, attendance = _student_and_attendance(lesson, student_id)
-    marks = list(Mark.objects.filter(lesson=lesson, student_id=student_id).order_by("entered_at", "id"))
-    return student, CellState(marks=marks, attendance=attendance)
+def _cell_state(lesson: Lesson, student_id: int) -> CellState:
+    attendance = _attendance_of(lesson, student_id)
+    marks = list(Mark.objects.filter(lesson_id=lesson.pk, student_id=student_id).order_by("entered_at", "id"))
+    return CellState(marks=marks, attendance=attendance)
 
 
 def _mark_label(lesson: Lesson) -> str:
@@ -225,11 +225,15 @@ def _check_mark_window(origin: Origin, lesson: Lesson, work_type: WorkType, acti
     windows.check_window(window, action, what=_mark_label(lesson), at=origin.now())
 
 
-def _check_attendance_window(origin: Origin, lesson: Lesson, action: str) -> None:
+def _check_attendance_window(origin: Origin, lesson: Lesson, action: str, window: windows.Window | None = None) -> None:
+    """``window``: the lesson's attendance window if the caller has it already (it depends on the lesson only)."""
     if origin.late_change:
         return
-    window = windows.attendance_window(lesson=lesson, rules=caches.edit_window_rules())
-    windows.check_window(window, action, what=_attendance_label(lesson), at=origin.now())
+    if window is None:
+        window = windows.attendance_window(lesson=lesson, rules=caches.edit_window_rules())
+    at = origin.now()
+    if not window.allows(action, at):
+        windows.check_window(window, action, what=_attendance_label(lesson), at=at)
 
 
 def _default_work_type(lesson: Lesson) -> WorkType:
@@ -282,13 +286,13 @@ def _add(chain: Chain, origin: Origin, **fields) -> None:
     chain.add(user=origin.by, source=origin.source, reference=origin.reference, at=origin.now(), **fields)
 
 
-def _mark_create(chain, origin, lesson, student, *, value, passed=None, work_type, weight=None, comment="") -> Mark:
+def _mark_create(chain, origin, lesson, student_id, *, value, passed=None, work_type, weight=None, comment="") -> Mark:
     _check_value(lesson, value, passed)
     _check_mark_window(origin, lesson, work_type, "create")
     now = origin.now()
     mark = Mark.objects.create(
         lesson=lesson,
-        student=student,
+        student_id=student_id,
         value=value,
         passed=passed if value is None else None,
         work_type=work_type,
@@ -351,15 +355,17 @@ def _mark_delete(chain, origin, lesson, mark: Mark) -> None:
     _log(chain, origin, Kind.MARK, Action.DELETE, mark, old=mark_state(mark), new=None)
 
 
-def _attendance_write(chain, origin, lesson, student, current: Attendance | None, code: str) -> Attendance | None:
+def _attendance_write(
+    chain, origin, lesson, student_id, current: Attendance | None, code: str, window: windows.Window | None = None
+) -> Attendance | None:
     if (current.code if current else "") == code:
         return current
     now = origin.now()
     if current is None:
-        _check_attendance_window(origin, lesson, "create")
+        _check_attendance_window(origin, lesson, "create", window)
         attendance = Attendance.objects.create(
             lesson=lesson,
-            student=student,
+            student_id=student_id,
             code=code,
             entered_by=origin.by,
             entered_at=now,
@@ -370,11 +376,11 @@ def _attendance_write(chain, origin, lesson, student, current: Attendance | None
         return attendance
     old = attendance_state(current)
     if not code:
-        _check_attendance_window(origin, lesson, "delete")
+        _check_attendance_window(origin, lesson, "delete", window)
         Attendance.objects.filter(pk=current.pk).delete()
         _log(chain, origin, Kind.ATTENDANCE, Action.DELETE, current, old=old, new=None)
         return None
-    _check_attendance_window(origin, lesson, "update")
+    _check_attendance_window(origin, lesson, "update", window)
     Attendance.objects.filter(pk=current.pk).update(
         code=code, changed_by=origin.by, changed_at=now, version=current.version + 1
     )
@@ -413,7 +419,7 @@ def cell_save(*, origin: Origin, lesson: Lesson, student_id: int, text: str, exp
     stale = None
     with transaction.atomic():
         chain = history_open()
-        student, state = _cell_state(lesson, student_id)
+        state = _cell_state(lesson, student_id)
         if state.token != expected:
             if state.text == " ".join([*map(str, wanted.values), wanted.code]).strip():
                 return state  # a double submit: the cell already holds what was asked
@@ -426,12 +432,14 @@ def cell_save(*, origin: Origin, lesson: Lesson, student_id: int, text: str, exp
                         marks[index] = _mark_update(chain, origin, lesson, marks[index], value=value)
                 else:
                     marks.append(
-                        _mark_create(chain, origin, lesson, student, value=value, work_type=_default_work_type(lesson))
+                        _mark_create(
+                            chain, origin, lesson, student_id, value=value, work_type=_default_work_type(lesson)
+                        )
                     )
             for extra in marks[len(wanted.values) :]:
                 _mark_delete(chain, origin, lesson, extra)
             marks = marks[: len(wanted.values)]
-            attendance = _attendance_write(chain, origin, lesson, student, state.attendance, wanted.code)
+            attendance = _attendance_write(chain, origin, lesson, student_id, state.attendance, wanted.code)
             chain.close()
             return CellState(marks=marks, attendance=attendance)
     _record_refusal(
@@ -475,7 +483,7 @@ def cell_details_save(
     types = caches.work_types()
     with transaction.atomic():
         chain = history_open()
-        student, state = _cell_state(lesson, student_id)
+        state = _cell_state(lesson, student_id)
         if state.token != expected:
             stale = state
         else:
@@ -494,7 +502,7 @@ def cell_details_save(
                             chain,
                             origin,
                             lesson,
-                            student,
+                            student_id,
                             value=item.value,
                             passed=item.passed,
                             work_type=work_type,
@@ -523,7 +531,7 @@ def cell_details_save(
                         comment=item.comment,
                     )
                 )
-            attendance = _attendance_write(chain, origin, lesson, student, state.attendance, code)
+            attendance = _attendance_write(chain, origin, lesson, student_id, state.attendance, code)
             chain.close()
             return CellState(marks=sorted(kept, key=lambda m: (m.entered_at, m.pk)), attendance=attendance)
     _record_refusal(
@@ -547,34 +555,35 @@ def lesson_attendance_save(*, origin: Origin, lesson: Lesson, codes: dict[int, s
     Students not named are present. Marks the lesson's attendance as taken. п. 3.3: within 2 days.
     """
     lesson = _lesson_for_write(lesson)
-    students = {s.pk: s for s in selectors.students_of_assignment(lesson.assignment)}
+    student_ids = sorted(_students_of(lesson).values_list("pk", flat=True))
+    known = set(student_ids)
     wanted = {}
     for student_id, code in codes.items():
-        if int(student_id) not in students:
+        if int(student_id) not in known:
             raise ValidationError(_("Ученик с номером %(id)s не учится в этом классе.") % {"id": student_id})
         wanted[int(student_id)] = attendance_code(code) if code else ""
+    # The window depends on the lesson only: computed once for all its students.
+    window = None if origin.late_change else windows.attendance_window(lesson=lesson, rules=caches.edit_window_rules())
     with transaction.atomic():
         chain = history_open()
-        if not origin.late_change:
-            # Taking attendance is itself an entry of the lesson: refused outside its window even if
-            # nothing else changes.
-            window = windows.attendance_window(lesson=lesson, rules=caches.edit_window_rules())
-            windows.check_window(window, "create", what=_attendance_label(lesson), at=origin.now())
-        current = {a.student_id: a for a in Attendance.objects.filter(lesson=lesson)}
+        # Taking attendance is itself an entry of the lesson: refused outside its window even if nothing else
+        # changes.
+        _check_attendance_window(origin, lesson, "create", window)
+        current = {a.student_id: a for a in Attendance.objects.filter(lesson_id=lesson.pk)}
         now = origin.now()
         creates, deletes, result = [], [], {}
-        for student_id in students:
+        for student_id in student_ids:
             code = wanted.get(student_id, "")
             existing = current.get(student_id)
             if existing and existing.code == code:
                 result[student_id] = existing
             elif existing and code:
-                result[student_id] = _attendance_write(chain, origin, lesson, students[student_id], existing, code)
+                result[student_id] = _attendance_write(chain, origin, lesson, student_id, existing, code, window)
             elif existing:
-                _check_attendance_window(origin, lesson, "delete")
+                _check_attendance_window(origin, lesson, "delete", window)
                 deletes.append(existing)
             elif code:
-                _check_attendance_window(origin, lesson, "create")
+                _check_attendance_window(origin, lesson, "create", window)
                 creates.append(
                     Attendance(
                         lesson=lesson,
@@ -595,6 +604,9 @@ def lesson_attendance_save(*, origin: Origin, lesson: Lesson, codes: dict[int, s
             for a in creates:
                 result[a.student_id] = a
                 _log(chain, origin, Kind.ATTENDANCE, Action.CREATE, a, old=None, new=attendance_state(a))
+        if lesson.attendance_checked_at is None and not chain.pending:
+            # «All present» the first time: no entry changes, but the grid stops marking the lesson unchecked.
+            pagecache.classes_changed([lesson.assignment.school_class_id])
         Lesson.objects.filter(pk=lesson.pk).update(attendance_checked_at=now)
         lesson.attendance_checked_at = now
         chain.close()
@@ -617,14 +629,14 @@ def mark_create(
 ) -> Mark:
     """п. 3.3: a current mark is entered no later than 10 days after the lesson (ВСОКО and written works too)."""
     lesson = _lesson_for_write(lesson)
-    _check_student(lesson, student)
+    _check_student(lesson, student.pk)
     with transaction.atomic():
         chain = history_open()
         mark = _mark_create(
             chain,
             origin,
             lesson,
-            student,
+            student.pk,
             value=value,
             passed=passed,
             work_type=work_type or _default_work_type(lesson),
@@ -670,8 +682,8 @@ def attendance_set(*, origin: Origin, lesson: Lesson, student: Student, code: st
     code = attendance_code(code) if code else ""
     with transaction.atomic():
         chain = history_open()
-        student, current = _student_and_attendance(lesson, student.pk)
-        result = _attendance_write(chain, origin, lesson, student, current, code)
+        current = _attendance_of(lesson, student.pk)
+        result = _attendance_write(chain, origin, lesson, student.pk, current, code)
         chain.close()
     return result
 

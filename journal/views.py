@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audit.windows import WindowClosed
 
-from . import caches, selectors, services
+from . import caches, pagecache, selectors, services
 from .access import role_required
 from .forms import CellDetailsForm, LessonForm
 from .grid import render_cell_content, render_grid
@@ -67,14 +67,25 @@ def grid(request, assignment_id):
     period = selectors.pick_period(periods, request.GET.get("period"))
     if period is None:
         return render(request, "journal/no_periods.html", {"assignment": assignment})
-    data = selectors.grid_for(assignment=assignment, period=period, periods=periods, can_write=can_write)
+    # The table is the same for every reader of the assignment; it is rendered again after any change
+    # to what it shows (journal.pagecache). The access check above and the frame run every time.
+    key = pagecache.page_key("grid", assignment.school_class_id, assignment.pk, period.pk)
+    table = pagecache.page_get(key)
+    if table is None:
+        data = selectors.grid_for(assignment=assignment, period=period, periods=periods, can_write=can_write)
+        table = render_grid(data)
+        pagecache.page_set(key, table)
+        planned_left = data.planned_topics_left
+    else:
+        planned_left = selectors.planned_topics_left(assignment)
+    frame = selectors.GridFrame(assignment, period, periods, can_write, planned_left)
     return render(
         request,
         "journal/grid.html",
         {
-            "grid": data,
-            "grid_html": mark_safe(render_grid(data)),  # built with html.escape in journal.grid
-            "work_types": sorted(data.work_types.values(), key=lambda w: (w.weight, w.name)),
+            "grid": frame,
+            "grid_html": mark_safe(table),  # built with html.escape in journal.grid
+            "work_types": sorted(caches.work_types().values(), key=lambda w: (w.weight, w.name)),
         },
     )
 

@@ -19,7 +19,6 @@ from django.db import models
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -58,7 +57,9 @@ NAMES_SHOWN = 8
 
 
 def _day(value: datetime.date) -> str:
-    return date_format(value, "d.m.Y")
+    """«05.11.2026», as ``date_format(value, "d.m.Y")`` writes it (digits only, the same in every locale)
+    without its format lookup per call: a run writes one per finding, hundreds a night per school."""
+    return f"{value.day:02}.{value.month:02}.{value.year:04}"
 
 
 # --- what a check returns -----------------------------------------------------------------------------
@@ -459,11 +460,18 @@ def marks_with_entered_day(queryset):
 
 
 def _year_marks(ctx: Context):
+    """The current marks of the school's year entered up to the run's instant.
+
+    Only lessons up to today can have them: a mark is entered no earlier than its lesson's day
+    (``windows.entry_window``, ``not_before``). Saying so lets the query skip the rest of the year's
+    lessons, whose marks it would otherwise read only to filter them out by ``entered_at``.
+    """
     return marks_with_entered_day(
         Mark.objects.filter(
             entered_at__lte=ctx.now,
             lesson__assignment_id__in=ctx.assignment_ids(),
             lesson__date__gte=ctx.year.start,
+            lesson__date__lte=ctx.today,
         )
     )
 
@@ -480,8 +488,10 @@ def check_late_marks(ctx: Context) -> CheckResult:
     per_lesson = (
         _year_marks(ctx)
         .values("lesson_id", "lesson__assignment__teacher_id")
-        # The lesson's last mark is a late one whenever any is: no second filter needed for it.
-        .annotate(marks=Count("id"), late=Count("id", filter=late), last=Max("entered_at"))
+        # The lesson's last mark is a late one whenever any is, so the last late mark is the last mark; asked
+        # of the late ones only, it is NULL for the other lessons and their timestamps are never transferred
+        # nor parsed (14,000 lessons a night at the school scale).
+        .annotate(marks=Count("id"), late=Count("id", filter=late), last=Max("entered_at", filter=late))
         .order_by()
     )
     per_teacher: dict[int, list[int]] = defaultdict(lambda: [0, 0])

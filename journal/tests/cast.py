@@ -21,9 +21,18 @@ import datetime
 import pytest
 from django.test import Client
 
+from journal import caches
 from journal.models import Guardianship, Role, StudyPeriod, Teacher
 
 from . import factories as f
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_memo():
+    """Each process keeps the edit windows and work types in memory: a test's rows (rolled back after it)
+    must not reach the next test, as the root ``_fresh_cache`` does for the shared cache."""
+    caches.forget()
+    yield
 
 
 @pytest.fixture

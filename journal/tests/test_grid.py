@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import HistoryEntry
+from journal import pagecache
 from journal.models import Attendance, Lesson, Mark, PeriodMark, Student, WorkType
 from journal.tests import factories as f
 
@@ -170,9 +171,11 @@ def test_grid_queries_do_not_grow_with_students_or_lessons(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    pagecache.everything_changed()  # the table is built, not taken from the page cache
     with CaptureQueriesContext(connection) as small:
         assert client.get(grid_url(assignment, quarter)).status_code == 200
     build_grid(assignment, teacher, students=10, lessons=12, start=datetime.date(2026, 11, 20))
+    pagecache.everything_changed()  # bulk_create sends no signals: retire the table as a change would
     with CaptureQueriesContext(connection) as big:
         assert client.get(grid_url(assignment, quarter)).status_code == 200
     assert len(small) == len(big) <= 12, [q["sql"] for q in big.captured_queries]
@@ -186,15 +189,18 @@ def test_full_grid_30_by_60_is_small(client_for, teacher, assignment, quarter):
     assert len(body) <= 150 * 1024, len(body)
 
 
-def test_saving_a_cell_costs_at_most_ten_queries(
+def test_saving_a_cell_costs_at_most_eleven_queries(
     client_for, teacher, assignment, quarter, student, django_assert_max_num_queries
 ):
+    """The user, the lesson, BEGIN, the history head's lock, the student with the attendance, the marks, the
+    write, the history entry, the head, the classes whose cached pages the write retires (journal.pagecache),
+    COMMIT."""
     lesson = f.LessonFactory(assignment=assignment, date=datetime.date(2026, 11, 16))
     client = client_for(teacher)
     url = reverse("journal:cell", args=[assignment.pk])
     warm = f.LessonFactory(assignment=assignment, date=datetime.date(2026, 11, 17))
     client.post(url, {"lesson": warm.pk, "student": student.pk, "text": "4", "expected": ""})  # warm caches
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.post(url, {"lesson": lesson.pk, "student": student.pk, "text": "5", "expected": ""})
     assert response.json()["ok"]
 

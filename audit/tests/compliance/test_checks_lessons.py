@@ -119,6 +119,35 @@ def test_mark_entered_after_the_tenth_day_is_late(lesson_on, school, student, te
     assert timeliness.percent_on_time == "50 %"
 
 
+def test_a_late_lesson_names_its_last_mark(lesson_on, school, student, teacher):
+    lesson = lesson_on(D(2026, 11, 9))
+    f.MarkFactory(lesson=lesson, student=student, entered_at=msk(2026, 11, 19, 23, 59, 59))  # the last day in time
+    f.MarkFactory(
+        lesson=lesson,
+        student=f.StudentFactory(school_class=student.school_class),
+        entered_at=msk(2026, 11, 21, 8, 0, 0),
+    )
+
+    run_deadlines(school, NIGHT)
+    [finding] = open_findings(Criterion.LATE_MARKS)
+    assert finding.amount == 1
+    assert "(последняя — 21.11.2026)" in finding.detail
+    timeliness = TeacherTimeliness.objects.get(teacher=teacher, day=D(2026, 11, 28))
+    assert (timeliness.marks_total, timeliness.marks_late) == (2, 1)
+
+
+def test_the_marks_of_the_runs_own_day_count_for_timeliness(lesson_on, school, student, teacher):
+    # The night's run (03:00, 28.11) reads the marks of lessons up to that day: one entered at midnight
+    # for the day's first lesson is already the teacher's.
+    lesson_on(D(2026, 11, 27))
+    today = lesson_on(D(2026, 11, 28))
+    f.MarkFactory(lesson=today, student=student, entered_at=msk(2026, 11, 28, 0, 0, 0))
+
+    run_deadlines(school, NIGHT)
+    timeliness = TeacherTimeliness.objects.get(teacher=teacher, day=D(2026, 11, 28))
+    assert (timeliness.marks_total, timeliness.marks_late) == (1, 0)
+
+
 @pytest.fixture
 def control_work(db):
     return WorkType.objects.filter(category=WorkType.Category.CONTROL).order_by("pk").first()

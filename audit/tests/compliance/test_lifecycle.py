@@ -4,7 +4,9 @@ Running a job twice changes nothing; the day's counts are kept once per day and 
 import datetime
 
 import pytest
+from django.db import connection
 
+from audit.compliance import checks
 from audit.compliance.models import (
     ClassSnapshot,
     ComplianceState,
@@ -126,3 +128,28 @@ def test_a_run_never_goes_back_in_time(untitled, school):
     with pytest.raises(OutOfOrder):
         run_deadlines(school, msk(2026, 11, 27, 3, 0))
     assert CriterionSnapshot.objects.filter(day=D(2026, 11, 27)).count() == 0
+
+
+def _jit() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.postgres
+def test_the_checks_run_without_jit_and_leave_the_connection_as_it_was(transactional_db, untitled, school, monkeypatch):
+    # Transactional: the run's own transaction is the outermost one, as on the worker, so it ends SET LOCAL.
+    seen = []
+    run_checks = checks.run_checks
+
+    def spy(ctx, job):
+        seen.append(_jit())
+        return run_checks(ctx, job)
+
+    monkeypatch.setattr(checks, "run_checks", spy)
+    with connection.cursor() as cursor:
+        cursor.execute("SET jit = on")  # whatever the server's default, the run must turn it off
+    run_deadlines(school)
+    run_visits(school)
+    assert seen == ["off", "off"]
+    assert _jit() == "on"
