@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from audit.history import history_open
 from audit.models import HistoryEntry
+from journal import pagecache
 from journal.models import (
     Attendance,
     Holiday,
@@ -252,6 +253,7 @@ def generation_apply(
             chain.close()
         if plan.to_add:
             Lesson.objects.bulk_create(plan.to_add, batch_size=1000)
+            pagecache.everything_changed()  # bulk_create sends no signals: the new lessons retire the pages
     return plan
 
 

@@ -176,3 +176,16 @@ def test_entries_expire(teacher, assignment, quarter):
     assert cache.get(key) == "<table></table>"
     assert 0 < pagecache.PAGE_TTL <= 15 * 60
     assert Lesson.objects.count() == Mark.objects.count() == 0
+
+
+def test_lessons_generated_from_the_timetable_show_on_the_next_view(
+    client_for, teacher, deputy, assignment, quarter, student
+):
+    from journal.models import TimetableSlot
+    from journal.planning import generation
+
+    f.TimetableSlotFactory(period=quarter, assignment=assignment, weekday=TimetableSlot.Weekday.MONDAY, number=1)
+    client = client_for(teacher)
+    assert table(get(client, assignment, quarter)[0]).count("<th data-l=") == 0
+    generation.generation_apply(period=quarter, by=deputy)  # bulk_create: no signals
+    assert table(get(client, assignment, quarter)[0]).count("<th data-l=") == Lesson.objects.count() > 0

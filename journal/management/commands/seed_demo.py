@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from journal import pagecache
 from journal.demo.accounts import accounts_table
 from journal.demo.builder import (
     DEFAULT_SEED,
@@ -108,6 +109,7 @@ class Command(BaseCommand):
                     wipe_demo()
                 builder = DemoSchoolBuilder(today=today, classes=classes, seed=options["seed"])
                 counts = builder.build()
+                pagecache.everything_changed()  # bulk inserts send no signals; a reset school reuses ids
         except DemoSeedError as error:
             raise CommandError(str(error)) from error
         elapsed = time.monotonic() - started
