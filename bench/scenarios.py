@@ -399,9 +399,14 @@ class Bench:
             )
         return len(ctx.captured_queries), list(ctx.captured_queries), response
 
-    def count_get(self, role: str, path: str) -> tuple[int, list[dict]]:
+    def count_get(self, role: str, path: str, *, rebuilt: bool = False) -> tuple[int, list[dict]]:
+        """The queries of one view; ``rebuilt``: of a view built from the database, not from the page cache."""
+        from journal import pagecache
+
         client = self.client(role)
         client.get(path)  # warm the session cache and the reference tables
+        if rebuilt:
+            pagecache.everything_changed()
         n, queries, response = self._count(client, "get", path)
         if response.status_code != 200:
             raise RuntimeError(f"{path} as {self.actors[role]}: HTTP {response.status_code} in-process")

@@ -34,6 +34,7 @@ from django.utils import timezone
 PAGE_TTL = 10 * 60
 VERSION_TTL = 24 * 60 * 60
 EVERYTHING = "pv:all"
+BULK = 500  # ids in one write beyond which every page is retired
 
 
 def _class_key(class_id: int) -> str:
@@ -69,9 +70,12 @@ def everything_changed(**_signal_kwargs) -> None:
 
 def journal_written(*, lesson_ids, student_ids) -> None:
     """After journal writes: retire the pages of the lessons' classes and of the students' classes (one query)."""
-    lesson_ids = {pk for pk in lesson_ids if pk is not None}
-    student_ids = {pk for pk in student_ids if pk is not None}
+    lesson_ids = sorted({pk for pk in lesson_ids if pk is not None})
+    student_ids = sorted({pk for pk in student_ids if pk is not None})
     if not lesson_ids and not student_ids:
+        return
+    if len(lesson_ids) + len(student_ids) > BULK:
+        everything_changed()  # an import or a whole-school change: no need to find the classes
         return
     from .models import Lesson, Student
 

@@ -189,3 +189,10 @@ def test_lessons_generated_from_the_timetable_show_on_the_next_view(
     assert table(get(client, assignment, quarter)[0]).count("<th data-l=") == 0
     generation.generation_apply(period=quarter, by=deputy)  # bulk_create: no signals
     assert table(get(client, assignment, quarter)[0]).count("<th data-l=") == Lesson.objects.count() > 0
+
+
+def test_a_bulk_write_retires_every_page(teacher, assignment, other_assignment, quarter):
+    keys = [pagecache.page_key("grid", a.school_class_id, a.pk, quarter.pk) for a in (assignment, other_assignment)]
+    pagecache.journal_written(lesson_ids=range(1, pagecache.BULK + 2), student_ids=[])
+    after = [pagecache.page_key("grid", a.school_class_id, a.pk, quarter.pk) for a in (assignment, other_assignment)]
+    assert all(new != old for new, old in zip(after, keys, strict=True))
