@@ -796,6 +796,7 @@ class Bench:
             "deputy",
             "/audit/",
             scale=scale,
+            cached=True,
             **kw,
         )
 

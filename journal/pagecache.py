@@ -87,7 +87,24 @@ def journal_written(*, lesson_ids, student_ids) -> None:
 
 def page_key(kind: str, class_id: int, *parts) -> str | None:
     """The cache key of a page of ``class_id`` as of now, or ``None`` when the cache does not answer."""
-    keys = [_class_key(class_id), EVERYTHING]
+    return _key(kind, [_class_key(class_id), EVERYTHING], parts)
+
+
+def school_results_changed(school_id: int) -> None:
+    """Retire the pages built on a school's stored compliance results (a run of the checks has stored new ones)."""
+    _changed([_school_key(school_id)])
+
+
+def school_page_key(kind: str, school_id: int, *parts) -> str | None:
+    """The cache key of a page of a school's compliance results (the dashboard), or ``None``."""
+    return _key(kind, [_school_key(school_id), EVERYTHING], parts)
+
+
+def _school_key(school_id: int) -> str:
+    return f"pv:school:{school_id}"
+
+
+def _key(kind: str, keys: list[str], parts) -> str | None:
     versions = cache.get_many(keys)
     missing = [key for key in keys if key not in versions]
     if missing:
@@ -99,7 +116,7 @@ def page_key(kind: str, class_id: int, *parts) -> str | None:
             return None
     day = timezone.localdate().isoformat()
     detail = ":".join(str(part) for part in parts)
-    return f"page:{kind}:{detail}:{versions[keys[0]]}:{versions[EVERYTHING]}:{day}"
+    return f"page:{kind}:{detail}:{versions[keys[0]]}:{versions[keys[1]]}:{day}"
 
 
 def page_get(key: str | None) -> str | None:

@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
 
+from journal import pagecache
 from journal.models import School
 
 from . import checks
@@ -106,6 +107,7 @@ def _run(*, school_id: int, job: str, now: datetime.datetime | None) -> RunSumma
         setattr(state, f"{job}_at", now)
         setattr(state, f"{job}_seconds", summary.seconds)
         state.save(update_fields=[f"{job}_at", f"{job}_seconds"])
+        pagecache.school_results_changed(school_id)  # the dashboard shows the new results
     return summary
 
 

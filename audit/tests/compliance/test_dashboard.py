@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -9,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from audit.compliance.models import Criterion
+from journal import pagecache
 from journal.models import Guardianship, Role, User
 from journal.tests import factories as f
 
@@ -115,6 +117,23 @@ def test_dashboard_before_any_run_says_so(client_for, deputy, school):
     page = client_for(deputy).get(reverse("audit:dashboard")).content.decode()
     assert "Проверки ещё не выполнялись" in page
     assert "нет данных" in page
+
+
+def test_each_run_of_the_checks_shows_on_the_next_view(client_for, deputy, school, assignment, quarter):
+    """The dashboard below its frame is cached; a run of the checks stores new results and retires it."""
+    client = client_for(deputy)
+    assert "Проверки ещё не выполнялись" in client.get(reverse("audit:dashboard")).content.decode()
+    f.LessonFactory(assignment=assignment, date=D(2026, 11, 26), topic="")
+    run_deadlines(school, msk(2026, 11, 28, 3, 0))
+    page = client.get(reverse("audit:dashboard")).content.decode()
+    assert "Проверки ещё не выполнялись" not in page and "Данные на" in page
+    row = page[page.index(reverse("audit:criterion", args=["topics"])) :]
+    assert ">1 <span" in row[: row.index("</tr>")]
+    f.LessonFactory(assignment=assignment, date=D(2026, 11, 25), topic="")
+    run_deadlines(school, msk(2026, 11, 28, 4, 0))  # the same day, a second run: two lessons now
+    page = client.get(reverse("audit:dashboard")).content.decode()
+    row = page[page.index(reverse("audit:criterion", args=["topics"])) :]
+    assert ">2 <span" in row[: row.index("</tr>")]
 
 
 def test_the_page_has_no_inline_script_or_style(client_for, deputy, checked):
@@ -273,11 +292,19 @@ def _logged_in(user) -> Client:
 
 def test_dashboard_costs_the_same_queries_whatever_the_size(sized_school, deputy, django_assert_num_queries):
     client = _logged_in(deputy)
+    pagecache.everything_changed()  # built from the stored results, not taken from the page cache
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = client.get(reverse("audit:dashboard"))
     assert response.status_code == 200
+    with django_assert_num_queries(2):  # the session's user and the school: the rest is in the page cache
+        again = client.get(reverse("audit:dashboard"))
+    assert _without_csrf(again) == _without_csrf(response)
     with django_assert_num_queries(DASHBOARD_QUERIES):
         assert client.get(reverse("audit:dashboard"), {"format": "xlsx"}).status_code == 200
+
+
+def _without_csrf(response) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", response.content.decode())
 
 
 def test_drill_down_costs_the_same_queries_whatever_the_size(sized_school, deputy, django_assert_num_queries):
