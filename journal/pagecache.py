@@ -1,6 +1,6 @@
 """Rendered pages kept in the cache, and the versions that retire them.
 
-The teacher's grid and a student's diary pages are read far more often than the journal changes (the grid
+The teacher's grid, a student's diary pages and the deputy's dashboard are read far more often than the journal changes (the grid
 is reopened all day; tens of thousands of parents read the diary in the same evening hour, when nobody
 writes). So the expensive part of those pages (the table, the week, the marks) is rendered once and kept in
 the cache until something it shows changes. Access checks, the page frame and the diary visit are never
@@ -16,17 +16,21 @@ A page's key holds:
 - **today's date**: the edit windows close at midnight school time, and the diary marks «сегодня».
 
 A version is a random 64-bit number, so a version key that was evicted and created again never repeats an
-old value (a clock would: two changes in the same tick, or a frozen clock in tests). A write stores the new version twice: at once, inside its transaction, and
-again after the commit. The second store is what makes the scheme safe: a reader that rendered from the
-database before the commit may have cached the old state under the first version, never under the second.
-The first keeps the writer's own transaction consistent where it never commits (a test's).
+old value (a clock would: two changes in the same tick, or a frozen clock in tests). A write stores the new
+version twice: at once, inside its transaction, and again after the commit. The second store is what makes
+the scheme safe: a reader that rendered from the database before the commit may have cached the old state
+under the first version, never under the second. The first keeps the writer's own transaction consistent
+where it never commits (a test's). The compliance dashboard has a version per school instead of per class,
+stored by each run of the checks (``school_results_changed``).
 
-Without a cache that answers (Redis down), nothing is cached and every page is rendered. Entries live at
-most ``PAGE_TTL``: a change that escaped every signal shows within that time at worst.
+Without a cache that answers (Redis down), nothing is cached and every page is rendered; without Redis at all
+nothing is cached either (``PAGE_CACHE`` is off, see settings). Entries live at most ``PAGE_TTL``: a change
+that escaped every signal shows within that time at worst.
 """
 
 import secrets
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
@@ -105,6 +109,8 @@ def _school_key(school_id: int) -> str:
 
 
 def _key(kind: str, keys: list[str], parts) -> str | None:
+    if not settings.PAGE_CACHE:
+        return None
     versions = cache.get_many(keys)
     missing = [key for key in keys if key not in versions]
     if missing:

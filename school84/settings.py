@@ -212,6 +212,10 @@ def caches_for(redis_url: str) -> dict:
 
 
 CACHES = caches_for(REDIS_URL)
+# Rendered pages kept between changes (journal.pagecache) need a cache that every process shares: with the
+# in-process cache of a configuration without Redis, one gunicorn worker would go on serving a page that a
+# write in another worker has retired. So it is on with Redis, off without it (the demo: one process, small).
+PAGE_CACHE = envbool("PAGE_CACHE", "true" if REDIS_URL else "false")
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"

@@ -196,3 +196,14 @@ def test_a_bulk_write_retires_every_page(teacher, assignment, other_assignment, 
     pagecache.journal_written(lesson_ids=range(1, pagecache.BULK + 2), student_ids=[])
     after = [pagecache.page_key("grid", a.school_class_id, a.pk, quarter.pk) for a in (assignment, other_assignment)]
     assert all(new != old for new, old in zip(after, keys, strict=True))
+
+
+def test_off_without_a_shared_cache(client_for, teacher, assignment, quarter, student, settings):
+    """PAGE_CACHE is off without Redis: a worker's in-process cache would miss the other workers' writes."""
+    settings.PAGE_CACHE = False
+    lesson = f.LessonFactory(assignment=assignment, date=DAY)
+    assert pagecache.page_key("grid", assignment.school_class_id, assignment.pk, quarter.pk) is None
+    client = client_for(teacher)
+    get(client, assignment, quarter)
+    f.MarkFactory(lesson=lesson, student=student, value=2)  # straight into the table: no version changes
+    assert "2</i>" in table(get(client, assignment, quarter)[0])
