@@ -19,9 +19,6 @@ from django.utils import dateformat, formats
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 
-# A lesson id no real URL contains twice: the homework link is reversed once per page around it.
-_LESSON_PLACEHOLDER = 987654321
-
 
 class _Marks:
     """Per page: each mark's markup, with each work type's escaped name and code and each weight's label
@@ -71,13 +68,6 @@ class _Marks:
 # ---------------------------------------------------------------------------------------------- week
 
 
-def _homework_url(student) -> tuple[str, str]:
-    """The homework link of any lesson of ``student`` as ``(before, after)`` the lesson id: one ``reverse()``."""
-    url = escape(reverse("diary:homework", args=[student.pk, _LESSON_PLACEHOLDER]))
-    before, _placeholder, after = url.rpartition(str(_LESSON_PLACEHOLDER))
-    return before, after
-
-
 def week_html(*, days, student, today: datetime.date) -> str:
     """The days of ``diary.selectors.lessons_for_week`` as cards of lessons, as templates/diary/week.html had them.
 
@@ -94,7 +84,6 @@ def week_html(*, days, student, today: datetime.date) -> str:
     file_label = escape(_("файл"))
     weight_label = escape(_("вес"))
     no_lessons = f'\n  <p class="card-body small text-muted mb-0">{escape(_("Уроков нет"))}</p>'
-    url_before, url_after = _homework_url(student)
     render_mark = _Marks()
 
     parts = []
@@ -144,7 +133,7 @@ def week_html(*, days, student, today: datetime.date) -> str:
                 homework = escape(normalize_newlines(lesson.homework)).replace("\n", "<br>")
                 if lesson.homework_filename:
                     homework += (
-                        f' <a href="{url_before}{lesson.pk}{url_after}" download>'
+                        f' <a href="{escape(reverse("diary:homework", args=[student.pk, lesson.pk]))}" download>'
                         f"{file_label}: {escape(lesson.homework_filename)}</a>"
                     )
                 parts.append(f'\n      <div class="small dl-hw">{homework_label} {homework}</div>')

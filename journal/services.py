@@ -231,9 +231,7 @@ def _check_attendance_window(origin: Origin, lesson: Lesson, action: str, window
         return
     if window is None:
         window = windows.attendance_window(lesson=lesson, rules=caches.edit_window_rules())
-    at = origin.now()
-    if not window.allows(action, at):
-        windows.check_window(window, action, what=_attendance_label(lesson), at=at)
+    windows.check_window(window, action, what=_attendance_label(lesson), at=origin.now())
 
 
 def _default_work_type(lesson: Lesson) -> WorkType:
