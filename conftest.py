@@ -5,7 +5,7 @@ import os
 import pytest
 from django.db import connection
 
-from audit import dbtriggers
+from journal import dbtriggers
 
 pytest_plugins = ["journal.tests.cast"]
 

@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from audit.models import HistoryEntry
+from journal.models import HistoryEntry
 
 from . import services
 from .models import Attendance, Mark, PeriodMark

@@ -9,14 +9,23 @@ class JournalConfig(AppConfig):
     verbose_name = _("Электронный журнал")
 
     def ready(self) -> None:
-        from . import pagecache
+        from . import caches, pagecache
         from .models import StudentGroup
         from .permissions import sync_role_permissions_after_migrate
+        from .reference import ensure_reference_data
 
         # sender=self: once per migrate run (every app's post_migrate turn would repeat the same work).
         post_migrate.connect(
             sync_role_permissions_after_migrate, sender=self, dispatch_uid="journal.sync_role_permissions"
         )
+        # Roles, work types, edit windows and the history head exist in every database, even after a
+        # test flush; the append-only triggers too.
+        post_migrate.connect(ensure_reference_data, sender=self, dispatch_uid="journal.ensure_reference_data")
+
+        # The edit windows and work types are kept in memory for the write path; a change clears them at once.
+        for sender in ("journal.EditWindow", "journal.WorkType"):
+            post_save.connect(caches.clear, sender=sender, dispatch_uid=f"clear-cache-{sender}-save")
+            post_delete.connect(caches.clear, sender=sender, dispatch_uid=f"clear-cache-{sender}-delete")
 
         # Rows the grid and the diary show beside the journal itself: changing one retires every cached page
         # (journal.pagecache). Marks, attendance, period marks, topics and homework retire only their
@@ -45,7 +54,7 @@ PAGE_DATA = (
     "journal.Student",
     "journal.Lesson",
     "journal.WorkType",
-    "audit.EditWindow",
+    "journal.EditWindow",
 )
 
 # A login stores last_login, a password change the password: neither is on a page.

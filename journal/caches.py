@@ -27,7 +27,7 @@ import time
 from django.core.cache import cache
 from django.db import transaction
 
-from audit.models import EditWindow
+from journal.models import EditWindow
 from school84.cache import OUTAGE
 
 from .models import WorkType

@@ -11,7 +11,7 @@ from html import escape
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.windows import SCHOOL_TZ
+from journal.windows import SCHOOL_TZ
 
 from .selectors import Grid, GridLesson
 from .services import cell_token

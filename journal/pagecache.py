@@ -8,8 +8,8 @@ cached: they run on every request.
 
 A page's key holds:
 - the **version of its class**: every journal write stores a new one for the classes of the lessons and
-  students it touched (``journal_written``, called by ``audit.history.Chain.close``: a history entry is the
-  one thing every journal write leaves);
+  students it touched (``journal_written``, called by the services' ``journal_write`` as it closes: the
+  history entries it wrote say which lessons and students changed);
 - the **version of the school-wide data**: names, classes, groups, assignments, periods, bells, lessons
   added or deleted, edit windows and work types. Saving or deleting such a row stores a new one (signals
   connected in ``journal.apps``); bulk operations without signals call ``everything_changed``;

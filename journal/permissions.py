@@ -41,41 +41,42 @@ REFERENCE_DATA: dict[tuple[str, str], tuple[str, ...]] = {
     ("journal", "workdaytransfer"): ALL,
 }
 
-#: Read-only for both staff roles: the journal, its history, and the records only services write
-#: (diary visits included: they answer «why does the dashboard say this parent never opened the diary»).
 #: The journal's entries, written in the admin through the services (windows enforced).
 JOURNAL_ENTRIES: list[tuple[str, str]] = [("journal", "mark"), ("journal", "attendance"), ("journal", "periodmark")]
 
+#: Read-only for both staff roles: the journal, its history, and the records only services write. The apps
+#: above add theirs through ``register`` (diary visits: they answer «why does the dashboard say this parent
+#: never opened the diary»).
 READ_ONLY: list[tuple[str, str]] = [
     ("auth", "group"),
     ("journal", "lesson"),
     ("journal", "studentuserobjectpermission"),
     ("journal", "studentgroupobjectpermission"),
-    ("audit", "historyentry"),
-    ("audit", "historyhead"),
-    ("audit", "editwindow"),
-    ("diary", "diaryvisit"),
+    ("journal", "historyentry"),
+    ("journal", "historyhead"),
+    ("journal", "editwindow"),
     ("journal", "lessonadjustment"),
     ("journal", "credentialissue"),
-    ("audit", "latechangerequest"),
-    ("audit", "latechangeitem"),
-    ("audit", "changetablerow"),
-    ("audit", "summarysheetbatch"),
-    ("audit", "compliancestate"),
-    ("audit", "finding"),
-    ("audit", "criterionsnapshot"),
-    ("audit", "classsnapshot"),
-    ("audit", "teachertimeliness"),
-    ("audit", "sentreminder"),
     ("axes", "accesslog"),
     ("axes", "accessfailurelog"),
     ("axes", "accessattempt"),
 ]
 
-#: Beyond viewing, the sysadmin applies approved late changes in the admin (раздел 4, п. 4.4; the service
-#: still checks the rest: never the approver) and unlocks an account locked out after failed logins
-#: (django-axes) by deleting its access attempt.
-SYSADMIN_EXTRA = {("audit", "apply_latechangerequest"), ("axes", "delete_accessattempt")}
+#: Beyond viewing, the sysadmin unlocks an account locked out after failed logins (django-axes) by deleting
+#: its access attempt. Apps above the journal add theirs with ``register`` (the late changes: applying).
+SYSADMIN_EXTRA = {("axes", "delete_accessattempt")}
+
+
+def register(*, read_only=(), sysadmin_extra=()) -> None:
+    """An app above the journal (in its ``AppConfig.ready``) adds its models and rights to the staff roles.
+
+    ``read_only``: ``(app_label, model)`` pairs both staff roles view and nobody changes in the admin;
+    ``sysadmin_extra``: ``(app_label, codename)`` pairs only the sysadmin holds.
+    """
+    for key in read_only:
+        if key not in READ_ONLY:
+            READ_ONLY.append(key)
+    SYSADMIN_EXTRA.update(sysadmin_extra)
 
 
 def role_permissions() -> dict[str, set[tuple[str, str]]]:
@@ -84,13 +85,14 @@ def role_permissions() -> dict[str, set[tuple[str, str]]]:
     sysadmin |= {(app, f"view_{model}") for app, model in READ_ONLY} | SYSADMIN_EXTRA
     sysadmin |= {(app, f"{action}_{model}") for app, model in JOURNAL_ENTRIES for action in ALL}
     deputy = {(app, f"view_{model}") for app, model in [*REFERENCE_DATA, *READ_ONLY, *JOURNAL_ENTRIES]}
-    deputy |= {("audit", "change_editwindow")}
+    deputy |= {("journal", "change_editwindow")}
     return {Role.SYSADMIN.value: sysadmin, Role.DEPUTY.value: deputy}
 
 
-#: Models whose permissions this module decides for the groups above; other permissions of those
-#: groups (given by another app) are left alone.
-MANAGED_MODELS = {*REFERENCE_DATA, *READ_ONLY, *JOURNAL_ENTRIES}
+def managed_models() -> set[tuple[str, str]]:
+    """Models whose permissions this module decides for the groups above; other permissions of those
+    groups (given by another app) are left alone."""
+    return {*REFERENCE_DATA, *READ_ONLY, *JOURNAL_ENTRIES}
 
 
 def sync_role_permissions(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
@@ -100,12 +102,13 @@ def sync_role_permissions(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
     number of permissions added or removed per group.
     """
     wanted_by_role = role_permissions()
+    managed_keys = managed_models()
     perms = Permission.objects.using(using).select_related("content_type")
-    perms = perms.filter(content_type__app_label__in={app for app, _ in MANAGED_MODELS})
+    perms = perms.filter(content_type__app_label__in={app for app, _ in managed_keys})
     managed = {
         (p.content_type.app_label, p.codename): p.pk
         for p in perms
-        if (p.content_type.app_label, p.content_type.model) in MANAGED_MODELS
+        if (p.content_type.app_label, p.content_type.model) in managed_keys
     }
     managed_ids = set(managed.values())
     changes = {}
@@ -125,14 +128,14 @@ def sync_role_permissions_after_migrate(sender, *, using=DEFAULT_DB_ALIAS, apps=
     """``post_migrate`` receiver (connected in ``JournalConfig.ready``).
 
     Django creates each app's permissions in that app's own ``post_migrate`` turn; the roles span several
-    apps (``auth``, ``journal``, ``audit``, ``diary``, ``axes``), so their permissions are made sure of here.
+    apps (``auth``, ``journal``, ``axes`` and those that ``register``), so their permissions are made sure of here.
     """
     try:
-        for app_label, model in (("auth", "group"), ("journal", "lesson"), ("audit", "editwindow")):
+        for app_label, model in (("auth", "group"), ("journal", "lesson"), ("journal", "editwindow")):
             apps.get_model(app_label, model)
     except LookupError:  # migrating backwards past these apps: nothing to give
         return
-    for app_label in sorted({app for app, _ in MANAGED_MODELS}):
+    for app_label in sorted({app for app, _ in managed_models()}):
         try:
             app_config = global_apps.get_app_config(app_label)
         except LookupError:  # an optional app (django-axes) that is not installed

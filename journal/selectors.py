@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
-from audit import windows
+from journal import windows
 
 from . import caches
 from .models import (
@@ -256,10 +256,7 @@ def planned_topics_left(assignment: TeachingAssignment) -> int:
 
 def students_of_assignment(assignment: TeachingAssignment):
     """The students an assignment teaches (its class, or its group), alphabetically."""
-    students = Student.objects.filter(school_class_id=assignment.school_class_id, is_active=True)
-    if assignment.group_id:
-        students = students.filter(study_groups=assignment.group_id)
-    return students.select_related("user").order_by("user__surname", "user__name", "user__patronymic")
+    return Student.objects.of_assignment(assignment).alphabetical()
 
 
 def weighted_average(marks: list[tuple[int | None, Decimal]]) -> Decimal | None:

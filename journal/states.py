@@ -6,7 +6,7 @@ last recorded state through the same functions; bulk writers (seed, imports) bui
 
 from typing import Any
 
-from audit.models import HistoryEntry
+from journal.models import HistoryEntry
 
 from .models import Attendance, Lesson, Mark, PeriodMark
 

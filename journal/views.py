@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.windows import WindowClosed
+from journal.windows import WindowClosed
 
 from . import caches, pagecache, selectors, services
 from .access import role_required
@@ -170,7 +170,7 @@ def cell_details(request, assignment_id):
             "attendance": attendance,
             "token": state.token,
             "work_types": sorted(types.values(), key=lambda w: w.name),
-            "default_type": services._default_work_type(lesson),
+            "default_type": services.default_work_type(lesson),
             "codes": Attendance.Code.choices,
             "assignment": assignment,
         },

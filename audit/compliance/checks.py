@@ -23,12 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from audit import windows
-from audit.models import EditWindow
 from diary.models import DiaryVisit
+from journal import windows
 from journal.models import (
     AcademicYear,
     CredentialReceipt,
+    EditWindow,
     Guardianship,
     Lesson,
     Mark,

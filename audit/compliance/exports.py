@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from audit.windows import SCHOOL_TZ
+from journal.windows import SCHOOL_TZ
 
 from .checks import CriterionInfo
 from .models import Finding

@@ -27,9 +27,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from audit import windows
-from audit.models import EditWindow
-from journal.models import Lesson, Mark, School, User
+from journal import windows
+from journal.models import EditWindow, Lesson, Mark, School, User
 
 from .models import ComplianceState, SentReminder
 

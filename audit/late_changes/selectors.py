@@ -95,10 +95,7 @@ def lesson_for_requester(*, user: User, lesson_id) -> Lesson:
 
 def students_of_assignment(assignment: TeachingAssignment) -> QuerySet[Student]:
     """The students an assignment teaches (its class, or its group), alphabetically."""
-    students = Student.objects.filter(school_class_id=assignment.school_class_id, is_active=True)
-    if assignment.group_id:
-        students = students.filter(study_groups=assignment.group_id)
-    return students.select_related("user", "school_class").order_by("user__surname", "user__name", "user__patronymic")
+    return Student.objects.of_assignment(assignment).alphabetical().select_related("school_class")
 
 
 def student_of_assignment(*, assignment: TeachingAssignment, student_id) -> Student:

@@ -27,13 +27,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit import windows
-from audit.history import history_open
-from audit.models import HistoryEntry
-from journal import caches
+from journal import caches, windows
 from journal import services as journal
+from journal.history import history_open
 from journal.models import (
     Attendance,
+    HistoryEntry,
     Lesson,
     Mark,
     PeriodMark,

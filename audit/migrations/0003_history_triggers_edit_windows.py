@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from audit import dbtriggers, reference
+from journal import dbtriggers, reference
 
 
 def install_triggers(apps, schema_editor):

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from audit import dbtriggers
+from journal import dbtriggers
 
 TABLES = ["audit_changetablerow"]
 

@@ -28,15 +28,15 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.test.utils import override_settings
 
-from audit.history import history_record_many
-from audit.models import HistoryEntry
 from diary.models import DiaryVisit
+from journal.history import history_record_many
 from journal.models import (
     AcademicYear,
     Attendance,
     Bell,
     CredentialReceipt,
     Guardianship,
+    HistoryEntry,
     Holiday,
     Lesson,
     Mark,

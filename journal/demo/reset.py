@@ -13,16 +13,17 @@ rebuild fails, nothing is lost.
 from django.apps import apps
 from django.db import connections, models
 
-from audit import dbtriggers
-from audit.history import GENESIS_HASH
-from audit.models import HistoryEntry, HistoryHead
 from diary.models import DiaryVisit
+from journal import dbtriggers
+from journal.history import GENESIS_HASH
 from journal.models import (
     AcademicYear,
     Attendance,
     Bell,
     CredentialReceipt,
     Guardianship,
+    HistoryEntry,
+    HistoryHead,
     Holiday,
     Lesson,
     Mark,

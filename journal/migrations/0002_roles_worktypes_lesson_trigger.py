@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from audit import dbtriggers, reference
+from journal import dbtriggers, reference
 
 
 def create_roles(apps, schema_editor):

@@ -1,3 +1,4 @@
+from .history import EditWindow, HistoryEntry, HistoryHead
 from .lessons import HOMEWORK_FILE_EXTENSIONS, Attendance, Lesson, Mark, PeriodMark, WorkType
 from .people import (
     CredentialReceipt,
@@ -31,7 +32,10 @@ __all__ = [
     "Bell",
     "CredentialIssue",
     "CredentialReceipt",
+    "EditWindow",
     "Guardianship",
+    "HistoryEntry",
+    "HistoryHead",
     "Holiday",
     "Lesson",
     "LessonAdjustment",

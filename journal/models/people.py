@@ -109,6 +109,23 @@ class Teacher(models.Model):
         return missing
 
 
+class StudentQuerySet(models.QuerySet):
+    def studying(self):
+        """Students who study at the school now (a leaver's card stays, inactive)."""
+        return self.filter(is_active=True)
+
+    def of_assignment(self, assignment):
+        """The students a teaching assignment teaches: its class, or its group (the one rule everywhere)."""
+        students = self.studying().filter(school_class_id=assignment.school_class_id)
+        if assignment.group_id:
+            students = students.filter(study_groups=assignment.group_id)
+        return students
+
+    def alphabetical(self):
+        """By surname, name and patronymic, with the user (the order of every list of students)."""
+        return self.select_related("user").order_by("user__surname", "user__name", "user__patronymic")
+
+
 class Student(models.Model):
     """Карточка ученика. Parents' diary rights are object permissions on this row."""
 
@@ -125,6 +142,8 @@ class Student(models.Model):
     record_number = models.CharField(_("номер личного дела"), max_length=32, blank=True)
     address = models.CharField(_("адрес"), max_length=255, blank=True)
     is_active = models.BooleanField(_("обучается"), default=True)
+
+    objects = StudentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("карточка ученика")

@@ -22,11 +22,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.history import history_open
-from audit.models import HistoryEntry
 from journal import pagecache
+from journal.history import history_open
 from journal.models import (
     Attendance,
+    HistoryEntry,
     Holiday,
     Lesson,
     LessonAdjustment,

@@ -14,12 +14,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from audit.history import history_open
-from audit.models import HistoryEntry
+from journal.history import history_open
 from journal.models import (
     AcademicYear,
     Attendance,
     Bell,
+    HistoryEntry,
     Holiday,
     Lesson,
     LessonAdjustment,

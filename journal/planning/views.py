@@ -18,9 +18,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit.models import HistoryEntry
 from journal.models import (
     Guardianship,
+    HistoryEntry,
     Holiday,
     Role,
     School,

@@ -17,14 +17,35 @@ in 5А, because «the teacher» of a test is that teacher.
 """
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.test import Client
 
 from journal import caches
 from journal.models import Guardianship, Role, StudyPeriod, Teacher
 
 from . import factories as f
+
+MSK = ZoneInfo("Europe/Moscow")
+#: The suite's «today»: a Wednesday in the second quarter (``quarter``), whatever the real date is.
+TODAY = datetime.date(2026, 11, 18)
+NOW = datetime.datetime(2026, 11, 18, 12, 0, tzinfo=MSK)
+
+
+@pytest.fixture
+def frozen_now():
+    """The clock stands at ``NOW`` for the whole test (windows and deadlines are computed from it)."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def ticking_now():
+    """The clock starts at ``NOW`` and runs (a live server, sessions and timeouts need time to pass)."""
+    with time_machine.travel(NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -14,13 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from audit.history import history_record
-from audit.models import EditWindow, HistoryEntry, HistoryHead
 from diary.models import DiaryVisit
+from journal.history import history_record
 from journal.models import (
     Attendance,
     CredentialReceipt,
+    EditWindow,
     Guardianship,
+    HistoryEntry,
+    HistoryHead,
     Mark,
     PeriodMark,
     Role,
@@ -102,7 +104,7 @@ def test_sync_gives_the_declared_permissions(staff):
     sysadmin = _perms(Role.SYSADMIN.value)
     assert {"journal.add_student", "journal.change_student", "journal.view_student", "journal.change_user"} <= sysadmin
     assert {"journal.delete_holiday", "journal.delete_credentialreceipt", "auth.view_group"} <= sysadmin
-    assert {"journal.view_mark", "journal.view_attendance", "journal.view_periodmark", "audit.view_historyentry"} <= (
+    assert {"journal.view_mark", "journal.view_attendance", "journal.view_periodmark", "journal.view_historyentry"} <= (
         sysadmin
     )
     # Marks, attendance and period marks: the admin writes them only through the services (windows enforced).
@@ -112,16 +114,21 @@ def test_sync_gives_the_declared_permissions(staff):
             "journal.change_lesson",
             "journal.delete_student",
             "journal.delete_user",
-            "audit.change_editwindow",
-            "audit.change_historyentry",
+            "journal.change_editwindow",
+            "journal.change_historyentry",
             "auth.change_group",
         }
         & sysadmin
     )
 
     deputy = _perms(Role.DEPUTY.value)
-    assert {"audit.change_editwindow", "audit.view_editwindow", "journal.view_school", "journal.view_mark"} <= deputy
-    assert {perm for perm in deputy if not perm.split(".")[1].startswith("view_")} == {"audit.change_editwindow"}
+    assert {
+        "journal.change_editwindow",
+        "journal.view_editwindow",
+        "journal.view_school",
+        "journal.view_mark",
+    } <= deputy
+    assert {perm for perm in deputy if not perm.split(".")[1].startswith("view_")} == {"journal.change_editwindow"}
 
     for role in (Role.TEACHER, Role.CLASS_TEACHER, Role.DIRECTOR, Role.PARENT, Role.STUDENT):
         assert _perms(role.value) == set()
@@ -147,7 +154,7 @@ def test_migrate_gives_the_roles_their_permissions(db):
     Group.objects.filter(name__in=role_permissions()).delete()
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     assert "journal.add_school" in _perms(Role.SYSADMIN.value)
-    assert "audit.change_editwindow" in _perms(Role.DEPUTY.value)
+    assert "journal.change_editwindow" in _perms(Role.DEPUTY.value)
 
 
 # Who may enter ---------------------------------------------------------------------------------------------------

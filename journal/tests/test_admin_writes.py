@@ -11,11 +11,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from audit.models import HistoryEntry
-from audit.windows import end_of_day
-from journal.models import Attendance, Mark, PeriodMark, WorkType
+from journal.models import Attendance, HistoryEntry, Mark, PeriodMark, WorkType
 from journal.permissions import sync_role_permissions
 from journal.tests import factories as f
+from journal.windows import end_of_day
 
 MSK = ZoneInfo("Europe/Moscow")
 DAY = datetime.date(2026, 11, 16)

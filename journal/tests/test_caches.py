@@ -2,9 +2,8 @@
 
 from django.core.cache import cache
 
-from audit.models import EditWindow
 from journal import caches
-from journal.models import WorkType
+from journal.models import EditWindow, WorkType
 
 
 def _another_process_changes(**fields) -> None:

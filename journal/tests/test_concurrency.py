@@ -8,11 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection, connections
 
-from audit.models import HistoryEntry
-from audit.verify import verify_journal
 from journal import services
-from journal.models import Mark, Student
+from journal.models import HistoryEntry, Mark, Student
 from journal.tests import factories as f
+from journal.verify import verify_journal
 
 pytestmark = pytest.mark.postgres
 

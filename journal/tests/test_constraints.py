@@ -13,13 +13,15 @@ import pytest
 from django.apps import apps
 from django.db import IntegrityError, connection, models, transaction
 
-from audit.history import history_record
-from audit.models import EditWindow, HistoryEntry, HistoryHead
+from journal.history import history_record
 from journal.models import (
     AcademicYear,
     Attendance,
     Bell,
+    EditWindow,
     Guardianship,
+    HistoryEntry,
+    HistoryHead,
     Lesson,
     LessonAdjustment,
     PeriodMark,

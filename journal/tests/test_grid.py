@@ -9,9 +9,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.models import HistoryEntry
 from journal import pagecache
-from journal.models import Attendance, Lesson, Mark, PeriodMark, Student, WorkType
+from journal.models import Attendance, HistoryEntry, Lesson, Mark, PeriodMark, Student, WorkType
 from journal.tests import factories as f
 
 MSK = ZoneInfo("Europe/Moscow")

@@ -10,9 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from audit.models import EditWindow
 from journal import pagecache, services
-from journal.models import Lesson, Mark
+from journal.models import EditWindow, Lesson, Mark
 from journal.tests import factories as f
 
 MSK = ZoneInfo("Europe/Moscow")

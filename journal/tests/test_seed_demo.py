@@ -17,17 +17,17 @@ from django.db.models import Count, F, Q
 from django.test import RequestFactory
 from django.test.utils import override_settings
 
-from audit.history import GENESIS_HASH
-from audit.models import HistoryEntry, HistoryHead
-from audit.verify import verify_journal
 from diary.models import DiaryVisit
 from journal.demo.accounts import DEMO_USERNAMES
 from journal.demo.builder import DEMO_PASSWORD, HOLIDAYS, LATE_DAYS, MSK
 from journal.demo.reset import wipe_demo
+from journal.history import GENESIS_HASH
 from journal.models import (
     Attendance,
     CredentialReceipt,
     Guardianship,
+    HistoryEntry,
+    HistoryHead,
     Holiday,
     Lesson,
     Mark,
@@ -45,6 +45,7 @@ from journal.models import (
     TimetableSlot,
     User,
 )
+from journal.verify import verify_journal
 
 TODAY = datetime.date(2026, 11, 28)
 COUNTED = [

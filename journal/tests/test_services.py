@@ -7,9 +7,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from audit.models import HistoryEntry
 from journal import services
-from journal.models import Attendance, Lesson, Mark, PeriodMark, WorkType
+from journal.models import Attendance, HistoryEntry, Lesson, Mark, PeriodMark, WorkType
 from journal.tests import factories as f
 
 MSK = ZoneInfo("Europe/Moscow")

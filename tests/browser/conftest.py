@@ -59,6 +59,13 @@ def pytest_runtest_makereport(item, call):
                 report.sections.append(("screenshot", f"no screenshot: {error}"))
 
 
+@pytest.fixture(autouse=True)
+def _school_day(ticking_now):
+    """Browser tests run on the suite's school day, a Wednesday, whatever the real date is (the diary opens on
+    the current week, Monday to Saturday: on a real Sunday a lesson «today» would not be on it)."""
+    return ticking_now
+
+
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(locale="ru-RU", timezone_id="Europe/Moscow", viewport={"width": 1400, "height": 900})

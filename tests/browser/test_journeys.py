@@ -6,13 +6,12 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
-from audit import reference
 from audit.late_changes import services as late_changes
 from audit.late_changes.models import ChangeTableRow, LateChangeRequest
-from audit.models import EditWindow, HistoryHead
-from journal import caches
-from journal.models import Guardianship, Mark, Role, WorkType
+from journal import caches, reference
+from journal.models import EditWindow, Guardianship, HistoryHead, Mark, Role, WorkType
 from journal.tests import factories as f
+from journal.tests.cast import TODAY
 
 from .conftest import login
 
@@ -30,7 +29,7 @@ def reference_rows(db):
 
 
 def test_a_parent_reads_two_childrens_diaries_on_a_phone(page, parent, student, other_student, assignment, quarter):
-    today = datetime.date.today()
+    today = TODAY
     sister = f.StudentFactory(school_class=student.school_class, user__surname="Лебедев", user__name="Иван")
     f.GuardianshipFactory(parent=parent, student=sister, kind=Guardianship.Kind.MOTHER)
     lesson = f.LessonFactory(assignment=assignment, date=today, number=1, topic="Дроби", homework="Упр. 245 (устно)")
@@ -88,7 +87,7 @@ def sysadmin_may_apply(db):
 def test_a_late_change_from_the_request_to_the_change_table(
     page, teacher, director, sysadmin, deputy, student, assignment, quarter, reference_rows, sysadmin_may_apply
 ):
-    locked = f.LessonFactory(assignment=assignment, date=datetime.date.today() - datetime.timedelta(days=12), number=2)
+    locked = f.LessonFactory(assignment=assignment, date=TODAY - datetime.timedelta(days=12), number=2)
     mark = f.MarkFactory(lesson=locked, student=student, value=5, entered_by=teacher)
     document = late_changes.DocumentInput(
         kind="Медицинская справка", number="0457", date=locked.date, issuer="ГБУЗ «Детская поликлиника № 3»"

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from audit.models import HistoryEntry
-from journal.models import Attendance, Lesson, Mark
+from journal.models import Attendance, HistoryEntry, Lesson, Mark
 from journal.tests import factories as f
+from journal.tests.cast import TODAY
 
 from .conftest import login
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 def grid_setup(teacher, assignment, class_5a, student, quarter):
     f.StudentFactory(school_class=class_5a, user__surname="Яковлев", user__name="Пётр")
     f.StudentFactory(school_class=class_5a, user__surname="Абрамова", user__name="Анна")
-    today = datetime.date.today()
+    today = TODAY
     lesson = f.LessonFactory(assignment=assignment, date=today, number=1, topic="", homework="")
     return lesson
 

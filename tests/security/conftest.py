@@ -11,11 +11,9 @@ import pytest
 import time_machine
 from django.db import transaction
 
-from audit import reference
 from audit.late_changes import services as late_changes
-from audit.models import EditWindow, HistoryHead
-from journal import caches
-from journal.models import Guardianship, Student, Teacher, WorkType
+from journal import caches, reference
+from journal.models import EditWindow, Guardianship, HistoryHead, Student, Teacher, WorkType
 from journal.tests import factories as f
 
 MSK = ZoneInfo("Europe/Moscow")

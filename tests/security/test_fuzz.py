@@ -7,8 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from audit.late_changes.models import LateChangeRequest
-from audit.models import HistoryEntry
-from journal.models import Attendance, Lesson, Mark, PeriodMark, PlannedTopic, WorkType
+from journal.models import Attendance, HistoryEntry, Lesson, Mark, PeriodMark, PlannedTopic, WorkType
 from journal.tests import factories as f
 
 from .conftest import DOCUMENT, LOCKED_DAY

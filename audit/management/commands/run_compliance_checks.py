@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from audit.compliance import reminders, services
 from audit.compliance.checks import CRITERIA
-from audit.windows import SCHOOL_TZ, start_of_day
 from journal.models import School
+from journal.windows import SCHOOL_TZ, start_of_day
 
 JOBS = ("deadlines", "visits", "reminders")
 

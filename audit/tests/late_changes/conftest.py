@@ -8,11 +8,9 @@ import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 
-from audit import dbtriggers, reference
 from audit.late_changes import services
-from audit.models import EditWindow, HistoryHead
-from journal import caches
-from journal.models import Role, WorkType
+from journal import caches, dbtriggers, reference
+from journal.models import EditWindow, HistoryHead, Role, WorkType
 from journal.tests import factories as f
 
 MSK = ZoneInfo("Europe/Moscow")

@@ -9,8 +9,7 @@ from django.db import connection, connections
 
 from audit.late_changes import services
 from audit.late_changes.models import ChangeTableRow, LateChangeRequest
-from audit.models import HistoryEntry
-from journal.models import Mark
+from journal.models import HistoryEntry, Mark
 from journal.tests import factories as f
 
 from .conftest import change_mark, file_request

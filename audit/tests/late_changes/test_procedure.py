@@ -9,10 +9,9 @@ from pypdf import PdfReader
 
 from audit.late_changes.models import ChangeTableRow, LateChangeRequest
 from audit.late_changes.selectors import late_changes_for_student
-from audit.models import HistoryEntry
-from audit.windows import WindowClosed
 from journal import services as journal
-from journal.models import Mark
+from journal.models import HistoryEntry, Mark
+from journal.windows import WindowClosed
 
 from .conftest import DOCUMENT
 

@@ -13,8 +13,7 @@ from django.urls import reverse
 from audit.late_changes import services
 from audit.late_changes.models import ChangeTableRow, LateChangeRequest
 from audit.late_changes.selectors import late_changes_for_student
-from audit.models import HistoryEntry
-from journal.models import Attendance, Mark, PeriodMark
+from journal.models import Attendance, HistoryEntry, Mark, PeriodMark
 from journal.tests import factories as f
 
 from .conftest import LOCKED_DAY, change_mark, file_request

@@ -3,8 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.models import HistoryEntry
-from journal.models import SchoolClass, StudyPeriod, User
+from journal.models import HistoryEntry, SchoolClass, StudyPeriod, User
 from journal.planning import generation, tables
 
 

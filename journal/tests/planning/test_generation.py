@@ -6,8 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from audit.models import HistoryEntry
-from journal.models import Lesson, LessonAdjustment, TimetableSlot
+from journal.models import HistoryEntry, Lesson, LessonAdjustment, TimetableSlot
 from journal.planning import generation, services
 from journal.tests import factories as f
 

@@ -5,9 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
-from audit.models import HistoryEntry
 from journal import selectors as journal_selectors
-from journal.models import Lesson, Role
+from journal.models import HistoryEntry, Lesson, Role
 from journal.planning import services
 from journal.tests import factories as f
 

@@ -15,8 +15,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from journal import pagecache
-
 from .models import HistoryEntry, HistoryHead
 
 GENESIS_HASH = "0" * 64
@@ -69,7 +67,10 @@ class Chain:
         self.pending.extend(entries)
 
     def close(self, *, batch_size: int = 2000) -> list[HistoryEntry]:
-        """Chain the pending entries, insert them, move the head, retire the cached pages: four queries."""
+        """Chain the pending entries, insert them and move the head: three queries.
+
+        The writer (``journal.services.base.JournalWrite``) then retires the cached pages of what it wrote.
+        """
         written = self.pending
         if not written:
             return written
@@ -80,10 +81,6 @@ class Chain:
         HistoryEntry.objects.bulk_create(written, batch_size=batch_size)
         HistoryHead.objects.filter(id=1).update(last_hash=self.last_hash)
         self.pending = []
-        # The pages showing these lessons and students are rendered again (grid, diary).
-        pagecache.journal_written(
-            lesson_ids={entry.lesson_id for entry in written}, student_ids={entry.student_id for entry in written}
-        )
         return written
 
 
@@ -101,7 +98,8 @@ def history_record(**fields) -> HistoryEntry:
 
 
 def history_record_many(entries: Iterable[HistoryEntry], *, batch_size: int = 2000) -> int:
-    """Chain and bulk-insert prepared entries (seed and imports). Must run inside a transaction."""
+    """Chain and bulk-insert prepared entries (the demo school). Must run inside a transaction; the caller
+    retires the cached pages (``pagecache.everything_changed``)."""
     chain = history_open()
     chain.extend(entries)
     return len(chain.close(batch_size=batch_size))

@@ -5,8 +5,8 @@ import threading
 
 from django.db import connection, transaction
 
-from audit.history import GENESIS_HASH, history_record, history_record_many
-from audit.models import HistoryEntry, HistoryHead
+from journal.history import GENESIS_HASH, history_record, history_record_many
+from journal.models import HistoryEntry, HistoryHead
 from journal.tests import factories as f
 
 

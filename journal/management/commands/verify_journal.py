@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.verify import verify_chain, verify_state
+from journal.verify import verify_chain, verify_state
 
 
 class Command(BaseCommand):

@@ -102,8 +102,16 @@ def drop_lesson_date_sql(vendor: str) -> list[str]:
     ]
 
 
-#: Tables that only ever grow. Later apps add theirs here (and a migration installing the trigger).
-APPEND_ONLY_TABLES = ["audit_historyentry", "audit_changetablerow"]
+#: Tables that only ever grow: the journal's history, and those the apps above it register in their
+#: ``AppConfig.ready`` (with a migration installing the trigger). ``ensure_reference_data`` puts back the
+#: triggers of all of them after every ``migrate``.
+APPEND_ONLY_TABLES = ["audit_historyentry"]
+
+
+def register_append_only(table: str) -> None:
+    """An app above the journal declares one of its tables append-only (e.g. the change table of раздел 4)."""
+    if table not in APPEND_ONLY_TABLES:
+        APPEND_ONLY_TABLES.append(table)
 
 
 def execute(connection: BaseDatabaseWrapper, statements: list[str]) -> None:

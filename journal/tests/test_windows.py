@@ -11,11 +11,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from audit.models import EditWindow
-from audit.windows import WindowClosed, end_of_day
 from journal import services
-from journal.models import Attendance, Mark, PeriodMark, StudyPeriod, WorkType
+from journal.models import Attendance, EditWindow, Mark, PeriodMark, StudyPeriod, WorkType
 from journal.tests import factories as f
+from journal.windows import WindowClosed, end_of_day
 
 MSK = ZoneInfo("Europe/Moscow")
 LESSON_DAY = datetime.date(2026, 11, 16)

@@ -1,4 +1,4 @@
-"""Reference rows the product needs in every database: roles, work types, edit windows, the history head.
+"""Reference rows the ledger needs in every database: roles, work types, edit windows, the history head.
 
 The data migrations create them once; ``ensure_reference_data`` (connected to ``post_migrate``) puts back
 whatever is missing — after a test flush, or in a database restored without them. Both read the same lists.
@@ -101,10 +101,8 @@ def ensure_reference_data(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     from django.contrib.auth.models import Group
     from django.db import connections
 
-    from audit import dbtriggers
-    from audit.models import EditWindow, HistoryHead
-    from journal import caches
-    from journal.models import WorkType
+    from . import caches, dbtriggers
+    from .models import EditWindow, HistoryHead, WorkType
 
     seed_roles(Group)
     seed_work_types(WorkType)

@@ -1,4 +1,9 @@
-"""Audit: the regulation's edit windows and the append-only, hash-chained history of the journal."""
+"""The ledger's own rules and record: the edit windows of п. 3.3 and the append-only, hash-chained history.
+
+The tables keep the names they were created with in the ``audit`` app (``audit_editwindow``,
+``audit_historyentry``, ``audit_historyhead``): the models moved to the journal by state-only migrations
+(journal 0006), so an existing database moved forward without a row being copied.
+"""
 
 import datetime
 import hashlib
@@ -13,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 class EditWindow(models.Model):
     """A row of the edit-window table (п. 3.3), editable by the deputy in the admin.
 
-    ``audit.windows.window_for`` picks, for an entry, the matching row with the highest priority and
+    ``journal.windows.entry_window`` picks, for an entry, the matching row with the highest priority and
     turns its anchors and day counts into deadlines. «Day N» ends at 23:59:59 Europe/Moscow.
     """
 
@@ -49,6 +54,7 @@ class EditWindow(models.Model):
     regulation_ref = models.CharField(_("пункт положения"), max_length=40, default="п. 3.3")
 
     class Meta:
+        db_table = "audit_editwindow"
         verbose_name = _("срок редактирования")
         verbose_name_plural = _("сроки редактирования (п. 3.3)")
         ordering = ["entry", "-priority"]
@@ -69,7 +75,7 @@ class EditWindow(models.Model):
 class HistoryEntry(models.Model):
     """One write to the journal: who, when, what, old → new, from where.
 
-    Append-only: triggers (migration 0002) refuse UPDATE and DELETE in the database. ``hash`` chains each
+    Append-only: triggers (``journal.dbtriggers``) refuse UPDATE and DELETE in the database. ``hash`` chains each
     entry to the previous one; ``manage.py verify_journal`` recomputes the chain.
     """
 
@@ -112,6 +118,7 @@ class HistoryEntry(models.Model):
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
+        db_table = "audit_historyentry"
         verbose_name = _("запись истории")
         verbose_name_plural = _("история журнала")
         ordering = ["id"]
@@ -153,7 +160,9 @@ class HistoryHead(models.Model):
     last_hash = models.CharField(max_length=64, default="0" * 64)
 
     class Meta:
+        db_table = "audit_historyhead"
         verbose_name = _("конец цепочки истории")
+        verbose_name_plural = _("конец цепочки истории")
         constraints = [models.CheckConstraint(condition=Q(id=1), name="audit_historyhead_singleton")]
 
     def __str__(self) -> str:

@@ -8,12 +8,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from audit import dbtriggers
-from audit.models import HistoryEntry
-from audit.verify import verify_journal
-from journal import services
-from journal.models import Mark
+from journal import dbtriggers, services
+from journal.models import HistoryEntry, Mark
 from journal.tests import factories as f
+from journal.verify import verify_journal
 
 AT = datetime.datetime(2026, 11, 16, 15, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 
