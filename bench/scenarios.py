@@ -763,12 +763,12 @@ class Bench:
 
     def marks(self, scale: str, **kw) -> dict:
         from diary import selectors as diary_selectors
-        from journal.models import Student
+        from journal.models import Student, StudyPeriod
 
         a = self.actors
         student = Student.objects.select_related("school_class").get(pk=a["diary_student"])
         periods = diary_selectors.periods_for_student(student=student)
-        period = diary_selectors.current_period(periods, self.today)
+        period = StudyPeriod.current_among(periods, self.today)
         year = diary_selectors.year_period(periods)
 
         def floor_fn(conn):

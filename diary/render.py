@@ -15,9 +15,11 @@ from html import escape
 
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
-from django.utils import dateformat, formats
+from django.utils import dateformat
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
+
+from journal.averages import average_text
 
 
 class _Marks:
@@ -194,7 +196,7 @@ def marks_html(*, rows, period) -> str:
             '    <div class="d-flex justify-content-between align-items-baseline gap-2">\n'
             f"      <strong>{escape(row.subject.name)}</strong>\n"
             f'      <span class="small text-nowrap">{average_label} <b class="dl-avg">'
-            f"{escape(formats.localize(average)) if average else '—'}</b></span>\n"
+            f"{average_text(average) or '—'}</b></span>\n"
             "    </div>\n"
             f'    <div class="dl-marks my-1">{"".join(badges) or no_marks}</div>\n'
             '    <div class="small">\n'

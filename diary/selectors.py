@@ -8,11 +8,12 @@ import datetime
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from guardian.shortcuts import get_objects_for_user
 
+from journal.averages import weighted_average
 from journal.models import (
     Attendance,
     Bell,
@@ -74,23 +75,8 @@ def _bell(field_name: str) -> Subquery:
 
 def periods_for_student(*, student: Student) -> list[StudyPeriod]:
     """The periods of the student's year that apply to the class (quarters or halves), then the year."""
-    periods = StudyPeriod.objects.filter(
-        year_id=student.school_class.year_id,
-        kind__in=[student.school_class.period_kind, StudyPeriod.Kind.YEAR],
-    ).select_related("year")
+    periods = StudyPeriod.objects.of_class(student.school_class).select_related("year")
     return sorted(periods, key=lambda p: (p.is_final, p.number))
-
-
-def current_period(periods: list[StudyPeriod], day: datetime.date) -> StudyPeriod | None:
-    """The period containing ``day``; in the holidays the one just finished; before the year the first."""
-    terms = [p for p in periods if not p.is_final]
-    for period in terms:
-        if period.start <= day <= period.end:
-            return period
-    started = [p for p in terms if p.start <= day]
-    if started:
-        return started[-1]
-    return terms[0] if terms else (periods[0] if periods else None)
 
 
 def year_period(periods: list[StudyPeriod]) -> StudyPeriod | None:
@@ -160,16 +146,6 @@ def homework_lesson_for_student(*, student: Student, lesson_id: int) -> Lesson |
 # ---------------------------------------------------------------------------------------------- marks
 
 
-def _weighted_average(marks: list[Mark]) -> Decimal | None:
-    """sum(value × weight) / sum(weight) over numeric marks, to two decimals; «зачёт» marks do not count."""
-    numeric = [m for m in marks if m.value is not None]
-    total_weight = sum((m.weight for m in numeric), Decimal(0))
-    if not total_weight:
-        return None
-    total = sum((m.value * m.weight for m in numeric), Decimal(0))
-    return (total / total_weight).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 @dataclass
 class SubjectMarks:
     subject: Subject
@@ -179,7 +155,7 @@ class SubjectMarks:
 
     @property
     def average(self) -> Decimal | None:
-        return _weighted_average(self.marks)
+        return weighted_average((mark.value, mark.weight) for mark in self.marks)
 
 
 def marks_for_period(*, student: Student, period: StudyPeriod, year: StudyPeriod | None) -> list[SubjectMarks]:

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET
 
 from audit.late_changes.selectors import late_changes_for_student
 from journal import pagecache
-from journal.access import role_required
-from journal.models import Role, StudyPeriod
+from journal.models import StudyPeriod
+from journal.roles import is_parent, is_reader, role_required
 
 from . import render as diary_render
 from . import selectors
@@ -29,7 +29,7 @@ from .services import diary_visit_record
 
 def reader_view(view):
     """GET only (405 before anything else), for parents and students (403), kept out of shared caches."""
-    return require_GET(role_required(Role.PARENT, Role.STUDENT)(cache_control(private=True)(view)))
+    return require_GET(role_required(is_reader)(cache_control(private=True)(view)))
 
 
 def _chosen_period(request, periods: list[StudyPeriod], today: datetime.date) -> StudyPeriod | None:
@@ -39,7 +39,7 @@ def _chosen_period(request, periods: list[StudyPeriod], today: datetime.date) ->
         raise Http404
     period_id = form.cleaned_data["period"]
     if period_id is None:
-        return selectors.current_period(periods, today)
+        return StudyPeriod.current_among(periods, today)
     for period in periods:
         if period.pk == period_id:
             return period
@@ -58,7 +58,7 @@ def index(request):
     """The user's children: a student or a parent of one child goes straight to the diary."""
     children = list(selectors.students_readable_by(user=request.user).select_related("user", "school_class"))
     own = next((child for child in children if child.user_id == request.user.pk), None)
-    if own is not None and not request.user.has_role(Role.PARENT):
+    if own is not None and not is_parent(request.user):
         return redirect("diary:week", student_id=own.pk)
     if len(children) == 1:
         return redirect("diary:week", student_id=children[0].pk)

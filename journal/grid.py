@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from journal.windows import SCHOOL_TZ
 
+from .averages import average_text
 from .selectors import Grid, GridLesson
 from .services import cell_token
 
@@ -91,8 +92,7 @@ def render_grid(grid: Grid) -> str:
             if attendance:
                 content.append(f"<b>{attendance[4]}</b>")
             parts.append(f'<td data-k="{token}">{"".join(content)}')
-        average = f"{row.average:.2f}".replace(".", ",") if row.average is not None else ""
-        parts.append(f'<td class="avg">{average}')
+        parts.append(f'<td class="avg">{average_text(row.average)}')
         if row.period_mark:
             version, value = row.period_mark
             parts.append(f'<td class="pm" data-k="{escape(value)}">{escape(value)}')

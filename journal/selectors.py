@@ -12,6 +12,7 @@ from django.utils import timezone
 from journal import windows
 
 from . import caches
+from .averages import weighted_average
 from .models import (
     Attendance,
     Lesson,
@@ -100,23 +101,8 @@ def _one(queryset):
 
 
 def periods_for_class(school_class: SchoolClass) -> list[StudyPeriod]:
-    return list(
-        StudyPeriod.objects.select_related("year")  # the period picker prints the year
-        .filter(year_id=school_class.year_id)
-        .filter(Q(kind=school_class.period_kind) | Q(kind=StudyPeriod.Kind.YEAR))
-        .order_by("kind", "number")
-    )
-
-
-def current_period(periods: list[StudyPeriod], today: datetime.date | None = None) -> StudyPeriod | None:
-    """The period containing today; between periods, the last one that started; before the year, the first."""
-    today = today or timezone.localdate()
-    terms = [p for p in periods if not p.is_final] or periods
-    started = [p for p in terms if p.start <= today]
-    for period in terms:
-        if period.start <= today <= period.end:
-            return period
-    return started[-1] if started else (terms[0] if terms else None)
+    # the period picker prints the year
+    return list(StudyPeriod.objects.of_class(school_class).select_related("year").order_by("kind", "number"))
 
 
 def pick_period(periods: list[StudyPeriod], period_id) -> StudyPeriod | None:
@@ -125,7 +111,7 @@ def pick_period(periods: list[StudyPeriod], period_id) -> StudyPeriod | None:
             if str(period.pk) == str(period_id):
                 return period
         raise Http404
-    return current_period(periods)
+    return StudyPeriod.current_among(periods, timezone.localdate())
 
 
 # --- The teacher's start page ------------------------------------------------------------------------------
@@ -163,7 +149,7 @@ def teacher_overview(
         rows.append(
             AssignmentRow(
                 assignment=assignment,
-                period=current_period(sorted(candidates, key=lambda p: p.number), today),
+                period=StudyPeriod.current_among(candidates, today),
                 can_write=assignment.teacher_id == user.pk,
             )
         )
@@ -257,18 +243,6 @@ def planned_topics_left(assignment: TeachingAssignment) -> int:
 def students_of_assignment(assignment: TeachingAssignment):
     """The students an assignment teaches (its class, or its group), alphabetically."""
     return Student.objects.of_assignment(assignment).alphabetical()
-
-
-def weighted_average(marks: list[tuple[int | None, Decimal]]) -> Decimal | None:
-    """Σ(value × weight) / Σ weight over numeric marks, to two places."""
-    total = weight_sum = Decimal(0)
-    for value, weight in marks:
-        if value is not None:
-            total += value * weight
-            weight_sum += weight
-    if not weight_sum:
-        return None
-    return (total / weight_sum).quantize(Decimal("0.01"))
 
 
 def grid_for(

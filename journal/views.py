@@ -16,13 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from journal.windows import WindowClosed
 
 from . import caches, pagecache, selectors, services
-from .access import role_required
 from .forms import CellDetailsForm, LessonForm
 from .grid import render_cell_content, render_grid
-from .models import Attendance, Role, Student
-from .roles import start_url
-
-TEACHERS = (Role.TEACHER, Role.CLASS_TEACHER)
+from .models import Attendance, Student
+from .roles import is_class_teacher, is_teacher, role_required, start_url
 
 
 def home(request):
@@ -50,17 +47,18 @@ def _error(error: ValidationError, **extra) -> JsonResponse:
 
 
 @require_GET
-@role_required(*TEACHERS)
+@role_required(is_teacher)
 def index(request):
     own, read_only = selectors.teacher_overview(user=request.user)
-    is_class_teacher = request.user.has_role(Role.CLASS_TEACHER)
     return render(
-        request, "journal/index.html", {"own": own, "read_only": read_only, "is_class_teacher": is_class_teacher}
+        request,
+        "journal/index.html",
+        {"own": own, "read_only": read_only, "is_class_teacher": is_class_teacher(request.user)},
     )
 
 
 @require_GET
-@role_required(*TEACHERS)
+@role_required(is_teacher)
 def grid(request, assignment_id):
     assignment, can_write = selectors.assignment_for_reader(user=request.user, assignment_id=assignment_id)
     periods = selectors.periods_for_class(assignment.school_class)
@@ -98,7 +96,7 @@ def _student_id(request) -> int:
 
 
 @require_POST
-@role_required(*TEACHERS)
+@role_required(is_teacher)
 def cell_save(request, assignment_id):
     # One query finds the lesson of this assignment that the user teaches (or substitutes); else 404.
     lesson = selectors.lesson_for_writer(
@@ -121,7 +119,7 @@ def cell_save(request, assignment_id):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*TEACHERS)
+@role_required(is_teacher)
 def cell_details(request, assignment_id):
     """Enter on a cell: its marks with work type, weight and «за что», and the attendance code."""
     assignment = selectors.assignment_for_writer(user=request.user, assignment_id=assignment_id)
@@ -178,7 +176,7 @@ def cell_details(request, assignment_id):
 
 
 @require_POST
-@role_required(*TEACHERS)
+@role_required(is_teacher)
 def period_mark_save(request, assignment_id):
     assignment = selectors.assignment_for_writer(user=request.user, assignment_id=assignment_id)
     periods = selectors.periods_for_class(assignment.school_class)
@@ -205,7 +203,7 @@ def period_mark_save(request, assignment_id):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*TEACHERS)
+@role_required(is_teacher)
 def lesson_panel(request, lesson_id):
     """A lesson's topic, homework (text and file) and attendance of the whole class."""
     lesson = selectors.lesson_for_writer(user=request.user, lesson_id=lesson_id)
@@ -255,7 +253,7 @@ def lesson_panel(request, lesson_id):
 
 
 @require_POST
-@role_required(*TEACHERS)
+@role_required(is_teacher)
 def lesson_attendance(request, lesson_id):
     """The whole lesson's attendance in one request; «все присутствуют» sends no codes."""
     lesson = selectors.lesson_for_writer(user=request.user, lesson_id=lesson_id)
@@ -282,7 +280,7 @@ def lesson_attendance(request, lesson_id):
 
 
 @require_POST
-@role_required(*TEACHERS)
+@role_required(is_teacher)
 def fill_topics(request, assignment_id):
     """«Заполнить из КТП»: lessons of the period without a topic take the next planned topics in order."""
     assignment = selectors.assignment_for_writer(user=request.user, assignment_id=assignment_id)

@@ -44,7 +44,6 @@ from journal.models import (
     TimetableSlot,
     User,
 )
-from journal.selectors import current_period
 
 from .models import Criterion
 
@@ -404,7 +403,7 @@ def _current_spans(ctx: Context) -> Q | None:
     condition = None
     for kind in (StudyPeriod.Kind.QUARTER, StudyPeriod.Kind.HALF):
         class_ids = [c.pk for c in ctx.classes.values() if c.period_kind == kind]
-        period = current_period(ctx.term_periods(kind), ctx.today)
+        period = StudyPeriod.current_among(ctx.term_periods(kind), ctx.today)
         if not class_ids or period is None or period.start >= ctx.today:
             continue
         span = Q(

@@ -11,12 +11,11 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from journal import pagecache
-from journal.access import role_required
-from journal.models import Role
+from journal.roles import is_administration, role_required
 
 from . import exports, selectors
 
-READERS = (Role.DEPUTY, Role.DIRECTOR)
+READERS = (is_administration,)
 
 
 def _xlsx(request) -> bool:

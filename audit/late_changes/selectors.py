@@ -13,17 +13,17 @@ Every page costs a constant number of queries whatever the number of requests, s
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from journal.averages import mean
 from journal.models import (
     Attendance,
     Lesson,
     PeriodMark,
-    Role,
     SchoolClass,
     Student,
     StudyPeriod,
@@ -32,25 +32,10 @@ from journal.models import (
     User,
 )
 
-from .models import ChangeTableRow, EntryKind, LateChangeItem, LateChangeRequest
-
 # --- Roles -------------------------------------------------------------------------------------------------------
+from journal.roles import is_deputy, is_director, is_sysadmin, is_teacher
 
-
-def is_deputy(user: User) -> bool:
-    return user.has_role(Role.DEPUTY)
-
-
-def is_director(user: User) -> bool:
-    return user.has_role(Role.DIRECTOR)
-
-
-def is_sysadmin(user: User) -> bool:
-    return user.has_role(Role.SYSADMIN)
-
-
-def is_teacher(user: User) -> bool:
-    return user.has_role(Role.TEACHER) or user.has_role(Role.CLASS_TEACHER)
+from .models import ChangeTableRow, EntryKind, LateChangeItem, LateChangeRequest
 
 
 def may_file(user: User) -> bool:
@@ -306,13 +291,10 @@ def period_by_id(period_id) -> StudyPeriod:
 
 
 def default_period(periods: list[StudyPeriod], today: datetime.date | None = None) -> StudyPeriod | None:
-    today = today or timezone.localdate()
-    terms = [p for p in periods if not p.is_final]
-    for period in terms:
-        if period.start <= today <= period.end:
-            return period
-    started = [p for p in terms if p.start <= today]
-    return started[-1] if started else (periods[0] if periods else None)
+    """The period a picker starts on: the current one (``StudyPeriod.current_among``). Over the whole school's
+    periods, the current quarter: it covers grades 1–9, where the current half-year covers only 10–11."""
+    quarters = [p for p in periods if p.kind == StudyPeriod.Kind.QUARTER]
+    return StudyPeriod.current_among(quarters or periods, today or timezone.localdate())
 
 
 # --- The register of requests (п. 4.5) ---------------------------------------------------------------------------
@@ -331,12 +313,6 @@ def register_of_period(*, period: StudyPeriod) -> list[LateChangeRequest]:
 # --- The summary sheet (сводная ведомость учёта успеваемости) -----------------------------------------------------
 
 NUMERIC = {"1", "2", "3", "4", "5"}
-
-
-def _mean(values: list[int]) -> Decimal | None:
-    if not values:
-        return None
-    return (Decimal(sum(values)) / len(values)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -406,7 +382,7 @@ def summary_sheet(*, school_class: SchoolClass, period: StudyPeriod) -> SummaryS
                 number=number,
                 student=student,
                 marks=marks,
-                average=_mean(numeric),
+                average=mean(numeric),
                 absences=absent.get("total", 0),
                 ill=absent.get("ill", 0),
             )
@@ -417,8 +393,8 @@ def summary_sheet(*, school_class: SchoolClass, period: StudyPeriod) -> SummaryS
         period=period,
         subjects=subjects,
         rows=rows,
-        subject_averages=[_mean(by_subject[subject.pk]) for subject in subjects],
-        class_average=_mean(all_values),
+        subject_averages=[mean(by_subject[subject.pk]) for subject in subjects],
+        class_average=mean(all_values),
         absences=sum(r.absences for r in rows),
         ill=sum(r.ill for r in rows),
         changes=change_table(school_class=school_class, period=period),

@@ -21,17 +21,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from journal import caches
-from journal.access import role_required
-from journal.models import Attendance, Mark, PeriodMark, Role
+from journal.models import Attendance, Mark, PeriodMark
+from journal.roles import (
+    is_administration,
+    is_class_teacher,
+    is_deputy,
+    is_director,
+    is_sysadmin,
+    is_teacher,
+    role_required,
+)
 
 from . import exports, pdf, selectors, services
 from .forms import DecisionForm, LessonCellForm, PeriodCellForm, RequestForm
 from .models import LateChangeRequest, SummarySheetBatch
 from .tasks import summary_sheets_enqueue
 
-FILERS = (Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY)
-READERS = (Role.TEACHER, Role.CLASS_TEACHER, Role.DEPUTY, Role.DIRECTOR, Role.SYSADMIN)
-MANAGERS = (Role.DEPUTY, Role.DIRECTOR)
+FILERS = (is_teacher, is_deputy)
+READERS = (is_teacher, is_administration, is_sysadmin)
+MANAGERS = (is_administration,)
 MAX_CELLS = 20
 
 LESSON_TOKEN = re.compile(r"^m(\d+)\.(\d+)$")
@@ -279,7 +287,7 @@ def late_change_detail(request, pk):
 
 
 @require_POST
-@role_required(Role.DIRECTOR)
+@role_required(is_director)
 def late_change_decide(request, pk):
     """The director approves or rejects a request, with the resolution."""
     late_request = selectors.request_for_reader(user=request.user, request_id=pk)
@@ -307,7 +315,7 @@ def late_change_decide(request, pk):
 
 
 @require_POST
-@role_required(Role.CLASS_TEACHER)
+@role_required(is_class_teacher)
 def late_change_apply(request, pk):
     """п. 4.4: in the sysadmin's absence, the class teacher of the class applies an approved request."""
     late_request = selectors.request_for_class_teacher(user=request.user, request_id=pk)

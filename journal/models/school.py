@@ -81,6 +81,14 @@ class StudyPeriodQuerySet(models.QuerySet):
     def for_grade(self, grade: int):
         return self.filter(kind=StudyPeriod.kind_for_grade(grade))
 
+    def of_class(self, school_class):
+        """The periods that apply to a class: its year's quarters (1–9) or halves (10–11), and the year."""
+        return self.filter(year_id=school_class.year_id, kind__in=[school_class.period_kind, StudyPeriod.Kind.YEAR])
+
+    def current_for(self, school_class, day: datetime.date):
+        """The current period of a class on ``day`` (``StudyPeriod.current_among``), or ``None``: one query."""
+        return StudyPeriod.current_among(list(self.of_class(school_class)), day)
+
 
 class StudyPeriod(models.Model):
     """Четверть (1–9 классы), полугодие (10–11 классы) or the year, with the «срок по приказу»."""
@@ -126,6 +134,19 @@ class StudyPeriod(models.Model):
     @staticmethod
     def kind_for_grade(grade: int) -> str:
         return StudyPeriod.Kind.HALF if grade >= 10 else StudyPeriod.Kind.QUARTER
+
+    @staticmethod
+    def current_among(periods, day: datetime.date) -> "StudyPeriod | None":
+        """The one rule of «the current period», over a class's periods (the grid, the diary, the checks).
+
+        The term (quarter or half-year) containing ``day``; in the holidays between terms, the one just
+        finished; before the first term, the first one. With no terms at all, the year.
+        """
+        terms = sorted((p for p in periods if not p.is_final), key=lambda p: (p.start, p.number))
+        if not terms:
+            return next((p for p in periods if p.is_final), None)
+        started = [p for p in terms if p.start <= day]
+        return started[-1] if started else terms[0]
 
 
 class Holiday(models.Model):

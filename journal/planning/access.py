@@ -11,19 +11,17 @@
 Everyone else gets 403 for a section and 404 for an object that is not theirs.
 """
 
-from functools import wraps
+from journal.roles import is_class_teacher, is_deputy, is_sysadmin, is_teacher, role_required
 
-from django.core.exceptions import PermissionDenied
-
-from journal.models import Role
-
-
-def is_sysadmin(user) -> bool:
-    return user.is_superuser or user.has_role(Role.SYSADMIN)
-
-
-def is_deputy(user) -> bool:
-    return user.has_role(Role.DEPUTY)
+__all__ = [
+    "can_use_planning",
+    "is_class_teacher",
+    "is_deputy",
+    "is_planner",
+    "is_sysadmin",
+    "is_teacher",
+    "role_required",
+]
 
 
 def is_planner(user) -> bool:
@@ -31,28 +29,5 @@ def is_planner(user) -> bool:
     return is_deputy(user) or is_sysadmin(user)
 
 
-def is_teacher(user) -> bool:
-    return user.has_role(Role.TEACHER) or user.has_role(Role.CLASS_TEACHER)
-
-
-def is_class_teacher(user) -> bool:
-    return user.has_role(Role.CLASS_TEACHER)
-
-
 def can_use_planning(user) -> bool:
     return is_planner(user) or is_teacher(user)
-
-
-def allowed(*checks):
-    """The view is open to users passing any of ``checks``; everyone else gets 403."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not any(check(request.user) for check in checks):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator

@@ -33,7 +33,7 @@ from journal.models import (
 )
 
 from . import accounts, forms, generation, imports, ktp, selectors, services, slips
-from .access import allowed, can_use_planning, is_class_teacher, is_deputy, is_planner, is_sysadmin, is_teacher
+from .access import can_use_planning, is_class_teacher, is_deputy, is_planner, is_sysadmin, is_teacher, role_required
 
 
 def _message(error: ValidationError) -> str:
@@ -57,7 +57,7 @@ def _errors(request, form) -> None:
 
 
 @require_http_methods(["GET"])
-@allowed(can_use_planning)
+@role_required(can_use_planning)
 def index(request):
     year = selectors.pick_year()
     user = request.user
@@ -110,7 +110,7 @@ def _class_and_period(request, *, need_period: bool = True):
 
 
 @require_http_methods(["GET", "POST"])
-@allowed(is_planner)
+@role_required(is_planner)
 def timetable(request):
     year, classes, school_class, terms, period = _class_and_period(request)
     if school_class is None or period is None:
@@ -152,7 +152,7 @@ def timetable(request):
 
 
 @require_POST
-@allowed(is_planner)
+@role_required(is_planner)
 def slot_delete(request, slot_id):
     slot = selectors.get_or_404(TimetableSlot.objects.select_related("assignment"), slot_id)
     services.slot_delete(slot=slot)
@@ -161,7 +161,7 @@ def slot_delete(request, slot_id):
 
 
 @require_POST
-@allowed(is_planner)
+@role_required(is_planner)
 def timetable_copy(request):
     _year, classes, school_class, terms, period = _class_and_period(request)
     if school_class is None or period is None:
@@ -194,7 +194,7 @@ def timetable_copy(request):
 
 
 @require_http_methods(["GET", "POST"])
-@allowed(is_planner)
+@role_required(is_planner)
 def bells(request):
     school = selectors.the_school()
     if school is None:
@@ -222,7 +222,7 @@ def bells(request):
 
 
 @require_http_methods(["GET", "POST"])
-@allowed(is_planner)
+@role_required(is_planner)
 def calendar(request):
     year = selectors.pick_year(request.GET.get("year") or request.POST.get("year"))
     if year is None:
@@ -263,7 +263,7 @@ def calendar(request):
 
 
 @require_POST
-@allowed(is_planner)
+@role_required(is_planner)
 def holiday_delete(request, holiday_id):
     holiday = selectors.get_or_404(Holiday.objects.all(), holiday_id)
     services.holiday_delete(holiday=holiday)
@@ -272,7 +272,7 @@ def holiday_delete(request, holiday_id):
 
 
 @require_POST
-@allowed(is_planner)
+@role_required(is_planner)
 def transfer_delete(request, transfer_id):
     transfer = selectors.get_or_404(WorkdayTransfer.objects.all(), transfer_id)
     services.transfer_delete(transfer=transfer)
@@ -284,7 +284,7 @@ def transfer_delete(request, transfer_id):
 
 
 @require_http_methods(["GET", "POST"])
-@allowed(is_planner)
+@role_required(is_planner)
 def generate(request):
     source = request.POST if request.method == "POST" else request.GET
     year = selectors.pick_year(source.get("year"))
@@ -333,7 +333,7 @@ def _week(request, period: StudyPeriod | None) -> datetime.date:
 
 
 @require_http_methods(["GET"])
-@allowed(is_planner)
+@role_required(is_planner)
 def lessons(request):
     year, classes, school_class, terms, period = _class_and_period(request)
     context = {"year": year, "classes": classes, "terms": terms, "school_class": school_class, "period": period}
@@ -358,7 +358,7 @@ def lessons(request):
 
 
 @require_POST
-@allowed(is_planner)
+@role_required(is_planner)
 def lesson_add(request):
     school_class = selectors.get_or_404(SchoolClass.objects.select_related("year"), request.POST.get("cls"))
     form = forms.LessonAddForm(request.POST, school_class=school_class)
@@ -391,7 +391,7 @@ def lesson_add(request):
 
 
 @require_http_methods(["GET", "POST"])
-@allowed(is_planner)
+@role_required(is_planner)
 def lesson_edit(request, lesson_id):
     lesson = selectors.lesson_for_planner(lesson_id)
     teachers = selectors.teachers()
@@ -439,13 +439,13 @@ def lesson_edit(request, lesson_id):
 
 
 @require_http_methods(["GET"])
-@allowed(is_teacher)
+@role_required(is_teacher)
 def ktp_list(request):
     return render(request, "planning/ktp_list.html", {"assignments": selectors.ktp_overview(user=request.user)})
 
 
 @require_http_methods(["GET", "POST"])
-@allowed(is_teacher)
+@role_required(is_teacher)
 def ktp_edit(request, assignment_id):
     assignment = selectors.assignment_for_ktp(user=request.user, assignment_id=assignment_id)
     form = forms.TopicForm()
@@ -475,7 +475,7 @@ def ktp_edit(request, assignment_id):
 
 
 @require_http_methods(["GET", "POST"])
-@allowed(is_teacher)
+@role_required(is_teacher)
 def topic_edit(request, topic_id):
     topic = selectors.topic_for_ktp(user=request.user, topic_id=topic_id)
     initial = {
@@ -496,7 +496,7 @@ def topic_edit(request, topic_id):
 
 
 @require_POST
-@allowed(is_teacher)
+@role_required(is_teacher)
 def topic_delete(request, topic_id):
     topic = selectors.topic_for_ktp(user=request.user, topic_id=topic_id)
     try:
@@ -508,7 +508,7 @@ def topic_delete(request, topic_id):
 
 
 @require_POST
-@allowed(is_teacher)
+@role_required(is_teacher)
 def topic_move(request, topic_id):
     topic = selectors.topic_for_ktp(user=request.user, topic_id=topic_id)
     services.topic_move(topic=topic, offset=-1 if request.POST.get("direction") == "up" else 1)
@@ -516,7 +516,7 @@ def topic_move(request, topic_id):
 
 
 @require_http_methods(["GET", "POST"])
-@allowed(is_teacher)
+@role_required(is_teacher)
 def ktp_import(request, assignment_id):
     assignment = selectors.assignment_for_ktp(user=request.user, assignment_id=assignment_id)
     form = forms.UploadForm(request.POST or None, request.FILES or None)
@@ -550,7 +550,7 @@ def ktp_import(request, assignment_id):
 
 
 @require_http_methods(["GET"])
-@allowed(is_teacher)
+@role_required(is_teacher)
 def ktp_report(request, assignment_id):
     assignment = selectors.assignment_for_ktp(user=request.user, assignment_id=assignment_id)
     terms = [
@@ -567,7 +567,7 @@ def ktp_report(request, assignment_id):
 
 
 @require_http_methods(["GET", "POST"])
-@allowed(is_sysadmin)
+@role_required(is_sysadmin)
 def people_import(request):
     form = forms.PeopleImportForm(request.POST or None, request.FILES or None)
     report = None
@@ -594,7 +594,7 @@ def people_import(request):
 
 
 @require_http_methods(["GET"])
-@allowed(is_planner)
+@role_required(is_planner)
 def accounts_page(request):
     year, classes, school_class, _terms, _period = _class_and_period(request, need_period=False)
     rows = selectors.accounts_of_class(school_class) if school_class else []
@@ -622,7 +622,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 
 
 @require_POST
-@allowed(is_planner)
+@role_required(is_planner)
 def class_slips(request):
     school_class = selectors.get_or_404(SchoolClass.objects.select_related("year"), request.POST.get("cls"))
     form = forms.SlipsForm(request.POST)
@@ -665,7 +665,7 @@ def may_reset_password(*, by: User, user: User) -> bool:
 
 
 @require_POST
-@allowed(is_planner)
+@role_required(is_planner)
 def user_slip(request, user_id):
     user = selectors.get_or_404(User.objects.all(), user_id)
     if not may_reset_password(by=request.user, user=user):
@@ -684,13 +684,13 @@ def user_slip(request, user_id):
 
 
 @require_http_methods(["GET"])
-@allowed(is_sysadmin)
+@role_required(is_sysadmin)
 def staff_accounts(request):
     return render(request, "planning/staff_accounts.html", {"rows": selectors.staff_accounts()})
 
 
 @require_POST
-@allowed(is_sysadmin)
+@role_required(is_sysadmin)
 def staff_slips(request):
     """Slips for the teachers who never got a password here (a new school, a new teacher)."""
     made = accounts.staff_slips(by=request.user)
@@ -707,7 +707,7 @@ def staff_slips(request):
 
 
 @require_POST
-@allowed(is_planner)
+@role_required(is_planner)
 def receipt(request, user_id):
     user = selectors.get_or_404(User.objects.all(), user_id)
     form = forms.ReceiptForm(request.POST)
@@ -723,7 +723,7 @@ def receipt(request, user_id):
 
 
 @require_POST
-@allowed(is_planner)
+@role_required(is_planner)
 def application_add(request):
     school_class = selectors.get_or_404(SchoolClass.objects.all(), request.POST.get("cls"))
     form = forms.ApplicationForm(request.POST, school_class=school_class)
@@ -752,7 +752,7 @@ def _guardianship(guardianship_id) -> Guardianship:
 
 
 @require_POST
-@allowed(is_planner)
+@role_required(is_planner)
 def application_register(request, guardianship_id):
     guardianship = _guardianship(guardianship_id)
     form = forms.RegisterApplicationForm(request.POST)
@@ -774,7 +774,7 @@ def application_register(request, guardianship_id):
 
 
 @require_POST
-@allowed(is_planner)
+@role_required(is_planner)
 def application_approve(request, guardianship_id):
     guardianship = _guardianship(guardianship_id)
     try:
@@ -790,7 +790,7 @@ def application_approve(request, guardianship_id):
 
 
 @require_POST
-@allowed(is_planner)
+@role_required(is_planner)
 def application_reject(request, guardianship_id):
     guardianship = _guardianship(guardianship_id)
     form = forms.RejectForm(request.POST)
@@ -809,7 +809,7 @@ def application_reject(request, guardianship_id):
 
 
 @require_http_methods(["GET", "POST"])
-@allowed(is_planner)
+@role_required(is_planner)
 def school_card(request):
     school = selectors.the_school()
     form = forms.SchoolCardForm(request.POST or None, instance=school)
@@ -825,13 +825,13 @@ def school_card(request):
 
 
 @require_http_methods(["GET"])
-@allowed(is_deputy)
+@role_required(is_deputy)
 def teacher_cards(request):
     return render(request, "planning/teacher_cards.html", {"teachers": selectors.teacher_cards()})
 
 
 @require_http_methods(["GET"])
-@allowed(is_teacher)
+@role_required(is_teacher)
 def my_card(request):
     teacher = Teacher.objects.filter(user=request.user).first()
     if teacher is None:
@@ -841,7 +841,7 @@ def my_card(request):
 
 
 @require_http_methods(["GET", "POST"])
-@allowed(is_deputy, is_teacher)
+@role_required(is_deputy, is_teacher)
 def teacher_card(request, teacher_id):
     teacher = selectors.teacher_card_for_editor(user=request.user, teacher_id=teacher_id)
     form = forms.TeacherCardForm(request.POST or None, instance=teacher)
@@ -863,7 +863,7 @@ def teacher_card(request, teacher_id):
 
 
 @require_http_methods(["GET"])
-@allowed(is_deputy, is_class_teacher)
+@role_required(is_deputy, is_class_teacher)
 def student_cards(request):
     year = selectors.pick_year(request.GET.get("year"))
     classes = selectors.classes_for_card_editor(user=request.user, year=year)
@@ -883,7 +883,7 @@ def student_cards(request):
 
 
 @require_http_methods(["GET", "POST"])
-@allowed(is_deputy, is_class_teacher)
+@role_required(is_deputy, is_class_teacher)
 def student_card(request, student_id):
     student = selectors.student_card_for_editor(user=request.user, student_id=student_id)
     form = forms.StudentCardForm(request.POST or None, instance=student)
