@@ -1,21 +1,17 @@
 """Small reference tables read on every journal write, kept in each process's memory.
 
 The edit windows and work types change a few times a year but are read several times by every cell save.
-Each process keeps them in a module-level memo tagged with a version number; the version lives in the shared
-cache (one small int key) and ``clear()`` bumps it (signals in ``audit.apps`` call it when a row is saved or
-deleted), so reading the tables costs no cache round trip and no unpickling.
+Each process keeps them in a module-level memo tagged with a version: the ``reference`` scope of the page
+versions in the database (``journal.pagecache``), which ``clear()`` moves on (signals in ``journal.apps`` call
+it when a row is saved or deleted) in the transaction of the change.
 
 How fresh a process is:
 
 - the process that made the change sees it at once (``clear()`` drops its memo);
-- another process re-reads the version at most every ``CHECK_EVERY`` seconds (at a read of the tables), so with
-  Redis it sees a committed change within ``CHECK_EVERY`` seconds. Not once per request: a cache round trip
-  (a new Redis client in Django's backend) costs about as much as the rest of this module on a cell save,
-  and two seconds is nothing for rows changed a few times a year. The version is bumped again when the
-  transaction that changed a row commits, so a process that reloaded the old rows between the write and its
-  commit reloads again;
-- whatever happens to the shared cache (no Redis: locmem is per process; Redis down; a change rolled back after
-  this process read it), a memo is dropped ``TTL`` seconds after it was loaded.
+- another process re-reads the version at most every ``CHECK_EVERY`` seconds (at a read of the tables, one
+  indexed query), so it sees a committed change within ``CHECK_EVERY`` seconds — whether or not anybody can
+  reach Redis, since the version is in the database with the rows;
+- whatever happens, a memo is dropped ``TTL`` seconds after it was loaded.
 
 The memo is shared by the process: callers must not change the instances they get.
 """
@@ -24,17 +20,11 @@ import dataclasses
 import math
 import time
 
-from django.core.cache import cache
-from django.db import transaction
-
-from journal.models import EditWindow
-from school84.cache import OUTAGE
-
-from .models import WorkType
+from . import pagecache
+from .models import EditWindow, WorkType
 
 TTL = 60
 CHECK_EVERY = 2.0
-VERSION_KEY = "journal:reference:version"
 
 
 @dataclasses.dataclass
@@ -49,12 +39,8 @@ class _Memo:
 _memo = _Memo()
 
 
-def _shared_version() -> int | None:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Missing (first start, evicted, cache cleared): start from a value no process can hold already.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY)
+def _shared_version() -> int:
+    (version,) = pagecache.versions([pagecache.REFERENCE])
     return version
 
 
@@ -67,7 +53,7 @@ def _current() -> _Memo:
         memo = _memo = _Memo(version=_shared_version(), loaded_at=now, checked_at=now)
     elif now - memo.checked_at >= CHECK_EVERY:
         version = _shared_version()
-        if version is None or version != memo.version:  # None: the cache is down, read the tables again
+        if version != memo.version:
             memo = _memo = _Memo(version=version, loaded_at=now, checked_at=now)
         else:
             memo.checked_at = now
@@ -96,21 +82,11 @@ def default_work_type() -> WorkType:
     return next(iter(types.values()))
 
 
-def _bump() -> None:
+def clear(**kwargs) -> None:
+    """Drop this process's memo now; every other process reloads once the change commits. A signal receiver."""
     global _memo
     _memo = _Memo()
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # missing: the next read adds a fresh one
-        pass
-    except OUTAGE:  # Redis down: other processes read the version as missing and reload at every check
-        pass
-
-
-def clear(using=None, **kwargs) -> None:
-    """Drop this process's memo now; make every process reload, now and when the change commits."""
-    _bump()
-    transaction.on_commit(_bump, using=using)
+    pagecache.changed([pagecache.REFERENCE])
 
 
 def forget() -> None:

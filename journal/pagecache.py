@@ -1,75 +1,89 @@
-"""Rendered pages kept in the cache, and the versions that retire them.
+"""Rendered pages kept in the cache, and the versions that retire them — versions kept in the database.
 
-The teacher's grid, a student's diary pages and the deputy's dashboard are read far more often than the journal changes (the grid
-is reopened all day; tens of thousands of parents read the diary in the same evening hour, when nobody
-writes). So the expensive part of those pages (the table, the week, the marks) is rendered once and kept in
-the cache until something it shows changes. Access checks, the page frame and the diary visit are never
-cached: they run on every request.
+The teacher's grid, a student's diary pages and the deputy's dashboard are read far more often than the
+journal changes (the grid is reopened all day; tens of thousands of parents read the diary in the same evening
+hour, when nobody writes). So the expensive part of those pages (the table, the week, the marks) is rendered
+once and kept in the cache until something it shows changes. Access checks, the page frame and the diary visit
+are never cached: they run on every request.
 
-A page's key holds:
-- the **version of its class**: every journal write stores a new one for the classes of the lessons and
-  students it touched (``journal_written``, called by the services' ``journal_write`` as it closes: the
-  history entries it wrote say which lessons and students changed);
-- the **version of the school-wide data**: names, classes, groups, assignments, periods, bells, lessons
-  added or deleted, edit windows and work types. Saving or deleting such a row stores a new one (signals
-  connected in ``journal.apps``); bulk operations without signals call ``everything_changed``;
+A page's key holds the versions of what it shows, read from the database (``PageVersion``) by one query:
+
+- the **version of its class**: every journal write inserts a new one for the classes of the lessons and
+  students it touched (``journal_written``, called by the services' ``journal_write`` as it closes);
+- the **version of the school-wide data** (``all``): names, classes, groups, assignments, periods, bells,
+  lessons added or deleted, edit windows and work types. Saving or deleting such a row inserts a new one
+  (signals connected in ``journal.apps``); bulk operations without signals call ``everything_changed``;
+- for the compliance dashboard, the **version of its school**, inserted by each run of the checks;
 - **today's date**: the edit windows close at midnight school time, and the diary marks «сегодня».
 
-A version is a random 64-bit number, so a version key that was evicted and created again never repeats an
-old value (a clock would: two changes in the same tick, or a frozen clock in tests). A write stores the new
-version twice: at once, inside its transaction, and again after the commit. The second store is what makes
-the scheme safe: a reader that rendered from the database before the commit may have cached the old state
-under the first version, never under the second. The first keeps the writer's own transaction consistent
-where it never commits (a test's). The compliance dashboard has a version per school instead of per class,
-stored by each run of the checks (``school_results_changed``).
+Correct by construction: a version is inserted in the same transaction as the write it stands for, so it
+becomes visible to every process exactly when the write commits. A reader reads the versions first and the
+journal after, so what it renders is never older than the versions in its key. No process can serve a page
+older than the data it shows — whether or not the writer could reach Redis (issue 21: a writer cut off from
+Redis once left the others serving the old grid for ten minutes).
 
-Without a cache that answers (Redis down), nothing is cached and every page is rendered; without Redis at all
-nothing is cached either (``PAGE_CACHE`` is off, see settings). Entries live at most ``PAGE_TTL``: a change
-that escaped every signal shows within that time at worst.
+Without a cache that answers (Redis down), nothing is kept and every page is rendered; without Redis at all
+nothing is cached either (``PAGE_CACHE`` is off, see settings). Entries live at most ``PAGE_TTL``, which bounds
+a change made around the application (raw SQL, ``bulk_create`` in a shell).
 """
 
-import secrets
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
+from .models import PageVersion
+
 PAGE_TTL = 10 * 60
-VERSION_TTL = 24 * 60 * 60
-EVERYTHING = "pv:all"
+EVERYTHING = "all"
+REFERENCE = "reference"
 BULK = 500  # ids in one write beyond which every page is retired
 
 
-def _class_key(class_id: int) -> str:
-    return f"pv:class:{class_id}"
+def _class_scope(class_id: int) -> str:
+    return f"class:{class_id}"
 
 
-def _new_version() -> str:
-    return secrets.token_hex(8)
+def _school_scope(school_id: int) -> str:
+    return f"school:{school_id}"
 
 
-def _store(keys: list[str]) -> None:
-    version = _new_version()
-    cache.set_many(dict.fromkeys(keys, version), VERSION_TTL)
+def changed(scopes: Iterable[str]) -> None:
+    """New versions of ``scopes``, in the current transaction (one INSERT)."""
+    rows = [PageVersion(scope=scope) for scope in sorted(set(scopes))]
+    if rows:
+        PageVersion.objects.bulk_create(rows)
 
 
-def _changed(keys: list[str]) -> None:
-    if not keys:
-        return
-    _store(keys)
-    if connection.in_atomic_block:
-        transaction.on_commit(lambda: _store(keys))
+def versions(scopes: list[str]) -> list[int]:
+    """The current version of each scope (0 for one never changed): one query, an index lookup per scope."""
+    table = PageVersion._meta.db_table
+    one = f"(SELECT MAX(id) FROM {table} WHERE scope = %s)"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join([one] * len(scopes)), scopes)
+        return [version or 0 for version in cursor.fetchone()]
+
+
+def prune() -> int:
+    """Delete the superseded versions (all but each scope's last): the nightly clean-up. Returns the rows."""
+    table = PageVersion._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE id < (SELECT MAX(p.id) FROM {table} p WHERE p.scope = {table}.scope)"
+        )
+        return cursor.rowcount
 
 
 def classes_changed(class_ids) -> None:
     """Retire the cached pages of these classes (their grids and their students' diaries)."""
-    _changed([_class_key(class_id) for class_id in sorted(set(class_ids))])
+    changed(_class_scope(class_id) for class_id in class_ids)
 
 
 def everything_changed(**_signal_kwargs) -> None:
     """Retire every cached page (a school-wide row changed). Usable as a signal receiver."""
-    _changed([EVERYTHING])
+    changed([EVERYTHING])
 
 
 def journal_written(*, lesson_ids, student_ids) -> None:
@@ -89,40 +103,28 @@ def journal_written(*, lesson_ids, student_ids) -> None:
     classes_changed(class_id for (class_id,) in classes)
 
 
-def page_key(kind: str, class_id: int, *parts) -> str | None:
-    """The cache key of a page of ``class_id`` as of now, or ``None`` when the cache does not answer."""
-    return _key(kind, [_class_key(class_id), EVERYTHING], parts)
-
-
 def school_results_changed(school_id: int) -> None:
     """Retire the pages built on a school's stored compliance results (a run of the checks has stored new ones)."""
-    _changed([_school_key(school_id)])
+    changed([_school_scope(school_id)])
+
+
+def page_key(kind: str, class_id: int, *parts) -> str | None:
+    """The cache key of a page of ``class_id`` as of now, or ``None`` when pages are not cached."""
+    return _key(kind, [_class_scope(class_id), EVERYTHING], parts)
 
 
 def school_page_key(kind: str, school_id: int, *parts) -> str | None:
     """The cache key of a page of a school's compliance results (the dashboard), or ``None``."""
-    return _key(kind, [_school_key(school_id), EVERYTHING], parts)
+    return _key(kind, [_school_scope(school_id), EVERYTHING], parts)
 
 
-def _school_key(school_id: int) -> str:
-    return f"pv:school:{school_id}"
-
-
-def _key(kind: str, keys: list[str], parts) -> str | None:
+def _key(kind: str, scopes: list[str], parts) -> str | None:
     if not settings.PAGE_CACHE:
         return None
-    versions = cache.get_many(keys)
-    missing = [key for key in keys if key not in versions]
-    if missing:
-        version = _new_version()
-        for key in missing:
-            cache.add(key, version, VERSION_TTL)
-        versions.update(cache.get_many(missing))
-        if any(key not in versions for key in keys):
-            return None
+    own, everything = versions(scopes)
     day = timezone.localdate().isoformat()
     detail = ":".join(str(part) for part in parts)
-    return f"page:{kind}:{detail}:{versions[keys[0]]}:{versions[keys[1]]}:{day}"
+    return f"page:{kind}:{detail}:{own}:{everything}:{day}"
 
 
 def page_get(key: str | None) -> str | None:

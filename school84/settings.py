@@ -235,6 +235,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "compliance-deadline-checks": {"task": "audit.compliance.deadline_checks", "schedule": crontab(hour=3, minute=0)},
     # п. 3.3: receipts of accounts, parents' weekly and students' two-day diary visits.
     "compliance-visit-checks": {"task": "audit.compliance.visit_checks", "schedule": crontab(hour=3, minute=30)},
+    # The page cache's superseded versions (journal.pagecache).
+    "journal-pagecache-prune": {"task": "journal.pagecache_prune", "schedule": crontab(hour=4, minute=0)},
     # Teachers: entries whose window closes tomorrow.
     "compliance-deadline-reminders": {
         "task": "audit.compliance.deadline_reminders",

@@ -17,13 +17,13 @@ from journal.models import Attendance, Guardianship, Lesson, Mark
 
 from .conftest import MONDAY, make_student
 
-# The user with their roles (journal.backends), the student (permission check and the switcher in one),
-# lessons (bell times and attendance as subqueries), marks, late-change notes (раздел 4), the visit insert.
-# The session is cached.
-WEEK_QUERIES = 6
-# The user with roles, the student, periods, subjects (with period and year marks), marks, late-change notes,
-# the visit insert.
-MARKS_QUERIES = 7
+# The user with their roles (journal.backends), the student (permission check and the switcher in one), the
+# page versions (journal.pagecache), lessons (bell times and attendance as subqueries), marks, late-change
+# notes (раздел 4), the visit insert. The session is cached.
+WEEK_QUERIES = 7
+# The user with roles, the student, periods, the page versions, subjects (with period and year marks), marks,
+# late-change notes, the visit insert.
+MARKS_QUERIES = 8
 BUDGET = 8
 
 

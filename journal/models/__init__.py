@@ -1,4 +1,4 @@
-from .history import EditWindow, HistoryEntry, HistoryHead
+from .history import EditWindow, HistoryEntry, HistoryHead, PageVersion
 from .lessons import HOMEWORK_FILE_EXTENSIONS, Attendance, Lesson, Mark, PeriodMark, WorkType
 from .people import (
     CredentialReceipt,
@@ -40,6 +40,7 @@ __all__ = [
     "Lesson",
     "LessonAdjustment",
     "Mark",
+    "PageVersion",
     "PeriodMark",
     "PlannedTopic",
     "Role",

@@ -167,3 +167,26 @@ class HistoryHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class PageVersion(models.Model):
+    """One change of what cached pages show (``journal.pagecache``): the page cache's versions live here.
+
+    A scope is ``class:<id>``, ``school:<id>``, ``all`` or ``reference``; its version is its highest id.
+    Rows are only inserted, in the transaction of the write they stand for (no row is ever updated, so
+    writers never wait for each other here), and the versions become visible to every process exactly when
+    the write commits — whether or not that process can reach Redis. ``prune`` removes the superseded rows.
+    """
+
+    scope = models.CharField(_("область"), max_length=40)
+
+    class Meta:
+        verbose_name = _("версия страниц")
+        verbose_name_plural = _("версии страниц")
+        indexes = [
+            # pagecache.versions: MAX(id) of one scope, an index-only backward scan of one row.
+            models.Index(fields=["scope", "id"], name="journal_pageversion_scope_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.pk}"

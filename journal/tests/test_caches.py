@@ -1,15 +1,15 @@
-"""The edit windows and work types are kept in each process's memory, tagged with a version in the shared cache."""
+"""The edit windows and work types are kept in each process's memory, tagged with a version in the database."""
 
 from django.core.cache import cache
 
-from journal import caches
+from journal import caches, pagecache
 from journal.models import EditWindow, WorkType
 
 
 def _another_process_changes(**fields) -> None:
-    """A row changed by another process: the database and the shared version move, this process's memo does not."""
+    """A row changed by another process: the database and its version move, this process's memo does not."""
     EditWindow.objects.filter(entry=EditWindow.Entry.ATTENDANCE).update(**fields)  # no signal here
-    cache.incr(caches.VERSION_KEY)
+    pagecache.changed([pagecache.REFERENCE])
 
 
 def _seconds_pass(seconds: float) -> None:
@@ -50,16 +50,25 @@ def test_another_process_change_applies_within_the_check_interval(db):
     assert _attendance_days() == days + 5
 
 
-def test_a_cleared_shared_cache_reloads(db):
+def test_the_version_does_not_depend_on_the_shared_cache(db):
+    """Redis flushed, restarted or unreachable: the version is in the database, a change is still seen."""
     days = _attendance_days()
-    EditWindow.objects.filter(entry=EditWindow.Entry.ATTENDANCE).update(change_days=days + 1)
-    cache.clear()  # Redis flushed or restarted: the version is gone, and a new one never repeats an old one
+    cache.clear()
+    _another_process_changes(change_days=days + 1)
+    cache.clear()
     _seconds_pass(caches.CHECK_EVERY)
     assert _attendance_days() == days + 1
 
 
+def test_the_version_check_is_one_query(db, django_assert_num_queries):
+    caches.edit_window_rules()
+    _seconds_pass(caches.CHECK_EVERY)
+    with django_assert_num_queries(1):
+        caches.edit_window_rules()
+
+
 def test_without_a_shared_version_the_memo_still_expires(db, monkeypatch):
-    """locmem is per process: another process's change shows at the latest ``TTL`` seconds later."""
+    """Whatever happens to the versions, another process's change shows at the latest ``TTL`` seconds later."""
     days = _attendance_days()
     EditWindow.objects.filter(entry=EditWindow.Entry.ATTENDANCE).update(change_days=days + 2)
     monkeypatch.setattr(caches, "_shared_version", lambda: caches._memo.version)  # the version never moves

@@ -51,3 +51,22 @@ def test_media_is_not_routed_when_debug_is_off(settings):
         settings.DEBUG = True
         importlib.reload(school84.urls)
         clear_url_caches()
+
+
+def test_an_outage_is_logged_once_not_per_call(redis_down, client_for, teacher, assignment, parent, student, caplog):
+    """One warning line per outage (there were ~115 lines of tracebacks per request), and a line when it ends."""
+    from school84 import cache as tolerant
+
+    tolerant.outage.since = None
+    caplog.set_level("WARNING", logger="school84.cache")
+    teacher_client = client_for(teacher)
+    for _ in range(3):
+        assert teacher_client.get(f"/journal/a/{assignment.pk}/").status_code == 200
+        assert client_for(parent).get(f"/diary/{student.pk}/week/").status_code == 200
+    lines = [r for r in caplog.records if r.name == "school84.cache"]
+    assert len(lines) == 1, [r.getMessage() for r in lines]
+    assert "Redis is unavailable" in lines[0].getMessage() and not lines[0].exc_info
+
+    tolerant.outage.succeeded()  # the next call that works
+    assert "Redis is back" in caplog.records[-1].getMessage()
+    assert tolerant.outage.since is None

@@ -24,6 +24,7 @@ def test_every_periodic_task_is_declared_in_settings():
         "audit.compliance.deadline_checks": crontab(hour=3, minute=0),
         "audit.compliance.visit_checks": crontab(hour=3, minute=30),
         "audit.compliance.deadline_reminders": crontab(hour=15, minute=0),
+        "journal.pagecache_prune": crontab(hour=4, minute=0),
     }
     assert settings.CELERY_TIMEZONE == "Europe/Moscow"
     app.loader.import_default_modules()
