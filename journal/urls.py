@@ -14,4 +14,5 @@ urlpatterns = [
     path("work-types.css", views.work_type_css, name="work_type_css"),
     path("lesson/<int:lesson_id>/", views.lesson_panel, name="lesson"),
     path("lesson/<int:lesson_id>/attendance/", views.lesson_attendance, name="lesson_attendance"),
+    path("lesson/<int:lesson_id>/file/", views.lesson_file, name="lesson_file"),
 ]

@@ -4,9 +4,11 @@ Views are thin: read input, fetch the object through an access helper (404 for a
 service, turn its ``ValidationError`` into a message.
 """
 
+import os
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -248,8 +250,23 @@ def lesson_panel(request, lesson_id):
             "rows": [(s, codes.get(s.pk, "")) for s in students],
             "codes": Attendance.Code.choices,
             "period_id": request.GET.get("period") or request.POST.get("period") or "",
+            "file_name": os.path.basename(lesson.homework_file.name) if lesson.homework_file else "",
         },
     )
+
+
+@require_GET
+@role_required(is_teacher)
+def lesson_file(request, lesson_id):
+    """The homework attachment of a lesson the user teaches (or substitutes), streamed; 404 for anyone else's."""
+    lesson = selectors.lesson_for_writer(user=request.user, lesson_id=lesson_id)
+    if not lesson.homework_file:
+        raise Http404
+    try:
+        handle = lesson.homework_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=os.path.basename(lesson.homework_file.name))
 
 
 @require_POST

@@ -165,7 +165,10 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_COOLOFF_TIME = datetime.timedelta(hours=1)
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", "0")
+# Behind nginx: the number of proxies that append to X-Forwarded-For, so the lockout counts the real client
+# (school84.proxy); 0 when the app is reached directly.
+AXES_PROXY_COUNT = envint("AXES_PROXY_COUNT", "0")
+AXES_CLIENT_IP_CALLABLE = "school84.proxy.client_ip"
 
 # django-guardian: no anonymous user row; parents' rights are per student object.
 ANONYMOUS_USER_NAME = None

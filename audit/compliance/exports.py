@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from journal import xlsx
 from journal.windows import SCHOOL_TZ
 
 from .checks import CriterionInfo
@@ -43,15 +44,15 @@ def workbook_response(filename: str, sheets: list[Sheet], *, note: str = "") -> 
         ws = book.create_sheet(sheet.title[:31])
         start = 1
         if note:
-            ws.cell(row=1, column=1, value=note).font = Font(italic=True)
+            xlsx.write(ws, 1, 1, note).font = Font(italic=True)
             start = 3
         for col, header in enumerate(sheet.headers, start=1):
-            cell = ws.cell(row=start, column=col, value=header)
+            cell = xlsx.write(ws, start, col, header)
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for r, row in enumerate(sheet.rows, start=start + 1):
             for col, value in enumerate(row, start=1):
-                cell = ws.cell(row=r, column=col, value=value)
+                cell = xlsx.write(ws, r, col, value)
                 if isinstance(value, datetime.datetime):
                     cell.number_format = "DD.MM.YYYY HH:MM"
                 elif isinstance(value, datetime.date):

@@ -8,6 +8,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from journal import xlsx
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -34,20 +36,22 @@ def change_table_xlsx(*, school_class, period, rows) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Изменения")[:31]
-    sheet.append(
+    xlsx.append(
+        sheet,
         [
             _("Таблица учёта изменений в электронном журнале: %(cls)s класс, %(period)s")
             % {"cls": school_class, "period": period}
-        ]
+        ],
     )
     sheet["A1"].font = Font(bold=True, size=12)
     columns = _columns()
-    sheet.append([title for title, _width in columns])
+    xlsx.append(sheet, [title for title, _width in columns])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for number, row in enumerate(rows, start=1):
-        sheet.append(
+        xlsx.append(
+            sheet,
             [
                 number,
                 timezone.localtime(row.applied_at).date(),
@@ -62,7 +66,7 @@ def change_table_xlsx(*, school_class, period, rows) -> bytes:
                 row.reason_short,
                 row.approved_by.short_name,
                 row.applied_by.short_name,
-            ]
+            ],
         )
     for index, (_title, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width

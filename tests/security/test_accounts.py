@@ -45,6 +45,35 @@ def test_ten_failures_from_one_address_lock_the_address_for_other_accounts(axes_
     assert _login(Client(), "parent", "pass", address="10.0.4.4").status_code == 302
 
 
+def _via_proxy(client: Client, username: str, password: str, forwarded: str):
+    """A login through nginx: the connection comes from the proxy, the client is in X-Forwarded-For."""
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_behind_the_proxy_the_lockout_counts_the_real_client(axes_on, settings, teacher, parent):
+    """Many people mistyping behind the school's proxy do not lock the school out: each address counts alone."""
+    settings.AXES_PROXY_COUNT = 1
+    for attempt in range(10):
+        # The spoofed left part of the header is not trusted: the proxy appended the real address.
+        _via_proxy(Client(), f"nobody{attempt}", "wrong", forwarded=f"1.2.3.{attempt}, 10.0.5.5")
+    assert LOCKED in _via_proxy(Client(), "parent", "pass", forwarded="10.0.5.5").content.decode()
+    # Another family behind the same proxy logs in.
+    assert _via_proxy(Client(), "parent", "pass", forwarded="10.0.6.6").status_code == 302
+
+
+def test_without_the_proxy_setting_a_forged_header_changes_nothing(axes_on, settings, teacher, parent):
+    settings.AXES_PROXY_COUNT = 0
+    for attempt in range(10):
+        _via_proxy(Client(), f"nobody{attempt}", "wrong", forwarded=f"10.0.7.{attempt}")
+    # All came from 127.0.0.1: that address is locked, whatever the header says.
+    assert LOCKED in _via_proxy(Client(), "parent", "pass", forwarded="10.0.8.8").content.decode()
+
+
 def test_nine_failures_do_not_lock(axes_on, teacher):
     client = Client()
     for attempt in range(9):

@@ -34,23 +34,37 @@ def test_the_journal_and_the_diary_answer_without_redis(redis_down, client_for, 
     assert client_for(parent).get(f"/diary/{student.pk}/week/").status_code == 200
 
 
-def test_media_is_not_routed_when_debug_is_off(settings):
+@pytest.mark.parametrize("debug", [True, False])
+def test_media_is_not_routed_with_debug_on_or_off(settings, debug):
     """Homework files and scans go out only through views that check who asks (``diary:homework`` …)."""
     import importlib
 
     import school84.urls
 
-    settings.DEBUG = False
+    settings.DEBUG = debug
     try:
         module = importlib.reload(school84.urls)
         clear_url_caches()
         assert not any("media" in str(pattern.pattern) for pattern in module.urlpatterns)
         with pytest.raises(Resolver404):
-            resolve(f"/{settings.MEDIA_URL}homework/secret.pdf")
+            resolve(f"/{settings.MEDIA_URL.strip('/')}/homework/secret.pdf")
     finally:
         settings.DEBUG = True
         importlib.reload(school84.urls)
         clear_url_caches()
+
+
+def test_a_teacher_downloads_only_their_own_lessons_file(client_for, teacher, other_teacher, assignment, settings):
+    from django.core.files.base import ContentFile
+
+    lesson = f.LessonFactory(assignment=assignment, date=datetime.date(2026, 11, 16))
+    lesson.homework_file.save("tasks.pdf", ContentFile(b"%PDF-1.4 tasks"), save=True)
+    url = f"/journal/lesson/{lesson.pk}/file/"
+    response = client_for(teacher).get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 tasks"
+    assert client_for(other_teacher).get(url).status_code == 404
+    assert client_for(teacher).get(f"/journal/lesson/{lesson.pk + 999}/file/").status_code == 404
 
 
 def test_an_outage_is_logged_once_not_per_call(redis_down, client_for, teacher, assignment, parent, student, caplog):

@@ -101,6 +101,8 @@ EXPECTED = {
     "journal:work_type_css": row(200),
     "journal:lesson": OWN_ASSIGNMENT,
     "journal:lesson_attendance": POST_ONLY,
+    # the lesson has no attached file: 404 even for its own teacher
+    "journal:lesson_file": row(403, teacher=404, other_teacher=404, class_teacher=404),
     # Diary (parents and students)
     "diary:index": row(403, **dict.fromkeys(FAMILY, "→/diary/")),
     "diary:school": row(403, **dict.fromkeys(FAMILY, 200)),
