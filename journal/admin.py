@@ -18,18 +18,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import admin_rules  # noqa: F401 - the rules' admin (edit windows, years, periods, calendar, work types)
 from .admin_entries import AttendanceForm, MarkForm, PeriodMarkForm, ServiceWriteAdmin
 from .models import (
-    AcademicYear,
     Attendance,
     Bell,
     CredentialIssue,
     CredentialReceipt,
-    EditWindow,
     Guardianship,
     HistoryEntry,
     HistoryHead,
-    Holiday,
     Lesson,
     LessonAdjustment,
     Mark,
@@ -41,14 +39,11 @@ from .models import (
     StudentGroup,
     StudentGroupObjectPermission,
     StudentUserObjectPermission,
-    StudyPeriod,
     Subject,
     Teacher,
     TeachingAssignment,
     TimetableSlot,
     User,
-    WorkdayTransfer,
-    WorkType,
 )
 
 #: Selecting an assignment for its ``__str__``: class, group, subject and teacher.
@@ -310,48 +305,6 @@ class SchoolAdmin(admin.ModelAdmin):
     search_fields = ("name", "short_name", "inn", "address")
 
 
-class StudyPeriodInline(admin.TabularInline):
-    model = StudyPeriod
-    extra = 0
-
-
-class HolidayInline(admin.TabularInline):
-    model = Holiday
-    extra = 0
-
-
-@admin.register(AcademicYear)
-class AcademicYearAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "start", "end", "marks_deadline")
-    list_filter = ("start",)
-    search_fields = ("start", "end")
-    inlines = (StudyPeriodInline, HolidayInline)
-
-
-@admin.register(StudyPeriod)
-class StudyPeriodAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "kind", "number", "start", "end", "marks_deadline")
-    list_filter = ("year", "kind")
-    search_fields = ("start", "end", "marks_deadline")
-    list_select_related = ("year",)
-
-
-@admin.register(Holiday)
-class HolidayAdmin(admin.ModelAdmin):
-    list_display = ("name", "start", "end", "year")
-    list_filter = ("year",)
-    search_fields = ("name",)
-    list_select_related = ("year",)
-
-
-@admin.register(WorkdayTransfer)
-class WorkdayTransferAdmin(admin.ModelAdmin):
-    list_display = ("date", "works_as_weekday", "reason", "year")
-    list_filter = ("year", "works_as_weekday")
-    search_fields = ("reason",)
-    list_select_related = ("year",)
-
-
 @admin.register(Bell)
 class BellAdmin(admin.ModelAdmin):
     list_display = ("number", "starts", "ends", "school")
@@ -414,13 +367,6 @@ class PlannedTopicAdmin(admin.ModelAdmin):
     search_fields = ("title", "assignment__subject__name", "assignment__teacher__surname")
     list_select_related = ("assessed_work_type", *_via("assignment"))
     autocomplete_fields = ("assignment",)
-
-
-@admin.register(WorkType)
-class WorkTypeAdmin(admin.ModelAdmin):
-    list_display = ("name", "code", "weight", "category", "is_default")
-    list_filter = ("category", "is_default")
-    search_fields = ("name", "code")
 
 
 # The journal: read-only here (STYLE.md), written through journal.services ------------------------------------
@@ -569,29 +515,7 @@ class PeriodMarkAdmin(JournalEntryAdmin):
         return obj.period
 
 
-# The edit windows (changed by the deputy) and the journal's history (read by everyone, written by nobody) -----
-
-
-@admin.register(EditWindow)
-class EditWindowAdmin(admin.ModelAdmin):
-    """Section 3.3 of the regulation as rows: the deputy adjusts them when the school's order changes."""
-
-    list_display = (
-        "name",
-        "entry",
-        "work_category",
-        "russian_or_literature_only",
-        "min_grade",
-        "max_grade",
-        "create_anchor",
-        "create_days",
-        "change_anchor",
-        "change_days",
-        "priority",
-        "regulation_ref",
-    )
-    list_filter = ("entry", "work_category", "russian_or_literature_only")
-    search_fields = ("name", "regulation_ref")
+# The journal's history (read by everyone, written by nobody) --------------------------------------------------
 
 
 @admin.register(HistoryEntry)

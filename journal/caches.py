@@ -1,6 +1,6 @@
 """Small reference tables read on every journal write, kept in each process's memory.
 
-The edit windows and work types change a few times a year but are read several times by every cell save.
+The edit windows (with their past revisions) and work types change a few times a year but are read several times by every cell save.
 Each process keeps them in a module-level memo tagged with a version: the ``reference`` scope of the page
 versions in the database (``journal.pagecache``), which ``clear()`` moves on (signals in ``journal.apps`` call
 it when a row is saved or deleted) in the transaction of the change.
@@ -20,8 +20,8 @@ import dataclasses
 import math
 import time
 
-from . import pagecache
-from .models import EditWindow, WorkType
+from . import pagecache, windows
+from .models import WorkType
 
 TTL = 60
 CHECK_EVERY = 2.0
@@ -32,7 +32,7 @@ class _Memo:
     version: int | None = None
     loaded_at: float = -math.inf
     checked_at: float = -math.inf
-    rules: list[EditWindow] | None = None
+    rules: windows.RuleSet | None = None
     types: dict[int, WorkType] | None = None
 
 
@@ -60,11 +60,14 @@ def _current() -> _Memo:
     return memo
 
 
-def edit_window_rules() -> list[EditWindow]:
+def edit_window_rules() -> windows.RuleSet:
+    """The edit windows in force, best first, with their past revisions (``journal.windows.load_rules``)."""
     memo = _current()
     if memo.rules is None:
-        memo.rules = list(EditWindow.objects.order_by("-priority", "id"))
-    return list(memo.rules)
+        memo.rules = windows.load_rules()
+    rules = windows.RuleSet(memo.rules)
+    rules.revisions = memo.rules.revisions
+    return rules
 
 
 def work_types() -> dict[int, WorkType]:

@@ -105,7 +105,7 @@ def drop_lesson_date_sql(vendor: str) -> list[str]:
 #: Tables that only ever grow: the journal's history, and those the apps above it register in their
 #: ``AppConfig.ready`` (with a migration installing the trigger). ``ensure_reference_data`` puts back the
 #: triggers of all of them after every ``migrate``.
-APPEND_ONLY_TABLES = ["audit_historyentry"]
+APPEND_ONLY_TABLES = ["audit_historyentry", "journal_windowrevision"]
 
 
 def register_append_only(table: str) -> None:

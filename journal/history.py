@@ -30,6 +30,7 @@ class Chain:
         if head is None:  # a database created without the data migration (never in practice)
             head, _ = HistoryHead.objects.get_or_create(id=1, defaults={"last_hash": GENESIS_HASH})
         self.last_hash = head.last_hash
+        self.entries = head.entries
         self.pending: list[HistoryEntry] = []
 
     def add(
@@ -79,7 +80,8 @@ class Chain:
             entry.hash = entry.compute_hash()
             self.last_hash = entry.hash
         HistoryEntry.objects.bulk_create(written, batch_size=batch_size)
-        HistoryHead.objects.filter(id=1).update(last_hash=self.last_hash)
+        self.entries += len(written)
+        HistoryHead.objects.filter(id=1).update(last_hash=self.last_hash, entries=self.entries)
         self.pending = []
         return written
 

@@ -279,6 +279,7 @@ def grid_for(
             grade=school_class.grade,
             work_date=lesson.date,
             work_category=default_type.category,
+            work_type_id=default_type.pk,
             russian_or_literature=russian,
             rules=rules,
         )

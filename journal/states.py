@@ -4,11 +4,24 @@ Services write ``old``/``new`` with these functions; ``verify_journal`` compares
 last recorded state through the same functions; bulk writers (seed, imports) build history entries with them.
 """
 
+import datetime
+from decimal import Decimal
 from typing import Any
 
-from journal.models import HistoryEntry
-
-from .models import Attendance, Lesson, Mark, PeriodMark
+from .models import (
+    AcademicYear,
+    Attendance,
+    EditWindow,
+    HistoryEntry,
+    Holiday,
+    Lesson,
+    Mark,
+    PeriodMark,
+    StudyPeriod,
+    WorkdayTransfer,
+    WorkType,
+)
+from .windows import RULE_FIELDS
 
 
 def mark_state(mark: Mark) -> dict[str, Any]:
@@ -37,13 +50,44 @@ def homework_state(lesson: Lesson) -> dict[str, Any]:
     return {"homework": lesson.homework, "file": lesson.homework_file.name or ""}
 
 
+#: The rules an entry's window depends on: model → (history kind, the fields its state records).
+RULE_MODELS: dict[type, tuple[str, tuple[str, ...]]] = {
+    EditWindow: (HistoryEntry.Kind.RULE, RULE_FIELDS),
+    WorkType: (HistoryEntry.Kind.WORK_TYPE, ("name", "code", "weight", "category", "color", "is_default")),
+    AcademicYear: (HistoryEntry.Kind.YEAR, ("start", "end", "marks_deadline")),
+    StudyPeriod: (HistoryEntry.Kind.PERIOD, ("year", "kind", "number", "start", "end", "marks_deadline")),
+    Holiday: (HistoryEntry.Kind.HOLIDAY, ("year", "name", "start", "end")),
+    WorkdayTransfer: (HistoryEntry.Kind.TRANSFER, ("year", "date", "works_as_weekday", "reason")),
+}
+
+
+def _plain(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def rule_state(obj) -> dict[str, Any]:
+    """A rule row as the history records it: its fields, foreign keys by id, dates ISO, decimals as text."""
+    _kind, fields = RULE_MODELS[type(obj)]
+    return {name: _plain(getattr(obj, obj._meta.get_field(name).attname)) for name in fields}
+
+
+def rule_kind(obj) -> str:
+    return RULE_MODELS[type(obj)][0]
+
+
 def entry_refs(kind: str, obj) -> tuple[int | None, int | None]:
     """The lesson and student a history entry about ``obj`` points to."""
     if kind in (HistoryEntry.Kind.TOPIC, HistoryEntry.Kind.HOMEWORK, HistoryEntry.Kind.LESSON):
         return obj.pk, None
     if kind == HistoryEntry.Kind.PERIOD_MARK:
         return None, obj.student_id
-    return obj.lesson_id, obj.student_id
+    if kind in (HistoryEntry.Kind.MARK, HistoryEntry.Kind.ATTENDANCE):
+        return obj.lesson_id, obj.student_id
+    return None, None
 
 
 def history_entry_for(
@@ -58,7 +102,7 @@ def history_entry_for(
     at,
     reference: str = "",
 ) -> HistoryEntry:
-    """An unsaved entry for ``audit.history.history_record_many`` (bulk writers)."""
+    """An unsaved entry for ``journal.history.history_record_many`` (bulk writers)."""
     lesson_id, student_id = entry_refs(kind, obj)
     return HistoryEntry(
         at=at,

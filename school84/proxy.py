@@ -13,7 +13,7 @@ from django.conf import settings
 
 
 def client_ip(request) -> str | None:
-    count = settings.AXES_PROXY_COUNT
+    count = settings.TRUSTED_PROXY_COUNT
     remote = request.META.get("REMOTE_ADDR")
     if count <= 0:
         return remote

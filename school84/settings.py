@@ -167,7 +167,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 # Behind nginx: the number of proxies that append to X-Forwarded-For, so the lockout counts the real client
 # (school84.proxy); 0 when the app is reached directly.
-AXES_PROXY_COUNT = envint("AXES_PROXY_COUNT", "0")
+TRUSTED_PROXY_COUNT = envint("AXES_PROXY_COUNT", "0")
 AXES_CLIENT_IP_CALLABLE = "school84.proxy.client_ip"
 
 # django-guardian: no anonymous user row; parents' rights are per student object.

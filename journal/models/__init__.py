@@ -1,4 +1,4 @@
-from .history import EditWindow, HistoryEntry, HistoryHead, PageVersion
+from .history import EditWindow, HistoryEntry, HistoryHead, PageVersion, WindowRevision
 from .lessons import HOMEWORK_FILE_EXTENSIONS, Attendance, Lesson, Mark, PeriodMark, WorkType
 from .people import (
     CredentialReceipt,
@@ -57,5 +57,6 @@ __all__ = [
     "TimetableSlot",
     "User",
     "WorkType",
+    "WindowRevision",
     "WorkdayTransfer",
 ]

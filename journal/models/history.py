@@ -86,6 +86,13 @@ class HistoryEntry(models.Model):
         HOMEWORK = "homework", _("домашнее задание")
         PERIOD_MARK = "period_mark", _("отметка за период")
         LESSON = "lesson", _("урок")
+        # The rules that decide whether an entry may be written (DESIGN.md: «the rules are guarded like the marks»).
+        RULE = "rule", _("срок редактирования")
+        WORK_TYPE = "work_type", _("вид работы")
+        YEAR = "year", _("учебный год")
+        PERIOD = "period", _("учебный период")
+        HOLIDAY = "holiday", _("каникулы / праздник")
+        TRANSFER = "transfer", _("перенос рабочего дня")
 
     class Action(models.TextChoices):
         CREATE = "create", _("создание")
@@ -154,10 +161,13 @@ class HistoryEntry(models.Model):
 
 
 class HistoryHead(models.Model):
-    """The last hash of the chain: one row, locked by each writer so the chain stays linear."""
+    """The end of the chain: its last hash and how many entries it holds; one row, locked by each writer so the
+    chain stays linear. Printed on the summary sheets and the register, so a database restored from an older
+    backup cannot pass for the current one (``verify_journal --head``)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    entries = models.PositiveBigIntegerField(_("записей"), default=0)
 
     class Meta:
         db_table = "audit_historyhead"
@@ -167,6 +177,28 @@ class HistoryHead(models.Model):
 
     def __str__(self) -> str:
         return self.last_hash
+
+
+class WindowRevision(models.Model):
+    """The edit-window rules as they were until a change: a rule change governs only the entries still open at
+    that moment (п. 3.3; reopening a closed entry is a matter for раздел 4).
+
+    Written by the services that change the edit windows or a work type's category, in the same transaction,
+    before the change. ``journal.windows`` keeps every entry closed whose window under these rules had closed
+    before ``at``, whatever the rules say now. Append-only (a database trigger refuses UPDATE and DELETE).
+    """
+
+    at = models.DateTimeField(_("правила изменены"))
+    rules = models.JSONField(_("правила до изменения"))
+    categories = models.JSONField(_("категории видов работ до изменения"))
+
+    class Meta:
+        verbose_name = _("прежняя редакция сроков")
+        verbose_name_plural = _("прежние редакции сроков")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M}"
 
 
 class PageVersion(models.Model):

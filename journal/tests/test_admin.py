@@ -306,7 +306,7 @@ def test_lesson_topic_and_homework_are_read_only(superuser, client_for, assignme
 def _window_form(window: EditWindow, **changes) -> dict:
     data = {key: value for key, value in model_to_dict(window).items() if key != "id"}
     data["russian_or_literature_only"] = "on" if data["russian_or_literature_only"] else ""
-    return data | changes
+    return data | {"reason": "приказ № 12 от 01.12.2026"} | changes
 
 
 def test_deputy_changes_an_edit_window(staff, deputy, client_for):

@@ -57,7 +57,7 @@ def _via_proxy(client: Client, username: str, password: str, forwarded: str):
 
 def test_behind_the_proxy_the_lockout_counts_the_real_client(axes_on, settings, teacher, parent):
     """Many people mistyping behind the school's proxy do not lock the school out: each address counts alone."""
-    settings.AXES_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_COUNT = 1
     for attempt in range(10):
         # The spoofed left part of the header is not trusted: the proxy appended the real address.
         _via_proxy(Client(), f"nobody{attempt}", "wrong", forwarded=f"1.2.3.{attempt}, 10.0.5.5")
@@ -67,7 +67,7 @@ def test_behind_the_proxy_the_lockout_counts_the_real_client(axes_on, settings, 
 
 
 def test_without_the_proxy_setting_a_forged_header_changes_nothing(axes_on, settings, teacher, parent):
-    settings.AXES_PROXY_COUNT = 0
+    settings.TRUSTED_PROXY_COUNT = 0
     for attempt in range(10):
         _via_proxy(Client(), f"nobody{attempt}", "wrong", forwarded=f"10.0.7.{attempt}")
     # All came from 127.0.0.1: that address is locked, whatever the header says.
