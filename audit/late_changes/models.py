@@ -330,8 +330,6 @@ class ChangeTableRow(models.Model):
         indexes = [
             # the change table and the summary sheet: one class in one period.
             models.Index(fields=["school_class", "period", "applied_at"], name="audit_changerow_class_period"),
-            # the diary: one student's changed marks and attendance on some lessons.
-            models.Index(fields=["student", "lesson"], name="audit_changerow_student_lesson"),
         ]
 
     def __str__(self) -> str:
