@@ -78,9 +78,6 @@ class LateChangeRequestQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("school_class", "period__year", "initiator", "decided_by", "applied_by")
 
-    def awaiting_decision(self):
-        return self.filter(status=LateChangeRequest.Status.SUBMITTED)
-
     def approved(self):
         return self.filter(status=LateChangeRequest.Status.APPROVED)
 

@@ -31,11 +31,11 @@ from journal.models import (
     TeachingAssignment,
     User,
 )
-
-# --- Roles -------------------------------------------------------------------------------------------------------
 from journal.roles import is_deputy, is_director, is_sysadmin, is_teacher
 
 from .models import ChangeTableRow, LateChangeItem, LateChangeRequest
+
+# --- Who may file and read ---------------------------------------------------------------------------------------
 
 
 def may_file(user: User) -> bool:
