@@ -29,7 +29,7 @@ class _Marks:
     def __init__(self):
         self.weights: dict = {}
         self.work_types: dict[int, tuple[str, str]] = {}
-        # templates/audit/late_changes/partials/diary_note.html: the request number and date, never the document.
+        # templates/diary/partials/late_change_note.html: the request number and date, never the document.
         self.note_title = _(
             "Изменено после срока редактирования по заявлению № %(number)s (внесено %(day)s), раздел 4 положения"
         )

@@ -15,8 +15,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from audit.late_changes.selectors import late_changes_for_student
 from journal import pagecache
+from journal.history_selectors import late_changes_of_student
 from journal.models import StudyPeriod
 from journal.roles import is_parent, is_reader, role_required
 
@@ -70,7 +70,7 @@ def _week_html(student, monday: datetime.date, today: datetime.date) -> str:
     # Marks changed after the deadline show their basis: the request number and date (раздел 4), one query.
     lessons = [lesson for day in days for lesson in day.lessons]
     if lessons:
-        notes = late_changes_for_student(student=student, lesson_ids=[lesson.pk for lesson in lessons])
+        notes = late_changes_of_student(student=student, lesson_ids=[lesson.pk for lesson in lessons])
         notes.attach(marks=[mark for lesson in lessons for mark in lesson.diary_marks])
     return diary_render.week_html(days=days, student=student, today=today)
 
@@ -121,7 +121,7 @@ def homework_file(request, student_id: int, lesson_id: int):
 
 def _marks_html(student, period: StudyPeriod, year: StudyPeriod | None) -> str:
     rows = selectors.marks_for_period(student=student, period=period, year=year)
-    notes = late_changes_for_student(student=student, period=period)
+    notes = late_changes_of_student(student=student, period=period)
     notes.attach(marks=[mark for row in rows for mark in row.marks])
     for row in rows:
         row.period_late_change = notes.for_period_mark(subject_id=row.subject.pk, period_id=period.pk)
@@ -161,7 +161,7 @@ def attendance(request, student_id: int):
     period = _chosen_period(request, periods, today)
     report = selectors.attendance_for_period(student=student, period=period, today=today) if period else None
     if report:
-        notes = late_changes_for_student(student=student, period=period)
+        notes = late_changes_of_student(student=student, period=period)
         notes.attach(attendance=[absence for row in report.subjects for absence in row.absences])
     return _page(
         request,

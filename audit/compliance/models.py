@@ -156,10 +156,6 @@ class Finding(models.Model):
     def __str__(self) -> str:
         return f"{self.get_criterion_display()}: {self.label}"
 
-    @property
-    def is_open(self) -> bool:
-        return self.resolved_at is None
-
 
 class CriterionSnapshot(models.Model):
     """The day's count of a criterion for a school, for the trends: one row per school, day and criterion."""
@@ -207,13 +203,6 @@ class ClassSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day:%d.%m.%Y} {self.school_class_id} {self.criterion}: {self.count}"
-
-    @property
-    def share_ok(self) -> float | None:
-        """The share of those checked without a violation (e.g. parents who opened the diary)."""
-        if not self.total:
-            return None
-        return (self.total - self.count) / self.total
 
 
 class TeacherTimeliness(models.Model):

@@ -78,9 +78,6 @@ class LateChangeRequestQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("school_class", "period__year", "initiator", "decided_by", "applied_by")
 
-    def awaiting_decision(self):
-        return self.filter(status=LateChangeRequest.Status.SUBMITTED)
-
     def approved(self):
         return self.filter(status=LateChangeRequest.Status.APPROVED)
 
@@ -330,8 +327,6 @@ class ChangeTableRow(models.Model):
         indexes = [
             # the change table and the summary sheet: one class in one period.
             models.Index(fields=["school_class", "period", "applied_at"], name="audit_changerow_class_period"),
-            # the diary: one student's changed marks and attendance on some lessons.
-            models.Index(fields=["student", "lesson"], name="audit_changerow_student_lesson"),
         ]
 
     def __str__(self) -> str:

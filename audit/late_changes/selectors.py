@@ -31,11 +31,11 @@ from journal.models import (
     TeachingAssignment,
     User,
 )
-
-# --- Roles -------------------------------------------------------------------------------------------------------
 from journal.roles import is_deputy, is_director, is_sysadmin, is_teacher
 
-from .models import ChangeTableRow, EntryKind, LateChangeItem, LateChangeRequest
+from .models import ChangeTableRow, LateChangeItem, LateChangeRequest
+
+# --- Who may file and read ---------------------------------------------------------------------------------------
 
 
 def may_file(user: User) -> bool:
@@ -409,72 +409,3 @@ def classes_of_period(period: StudyPeriod) -> list[SchoolClass]:
     elif period.kind == StudyPeriod.Kind.HALF:
         classes = classes.filter(grade__gte=10)
     return list(classes.order_by("grade", "letter"))
-
-
-# --- The diary: why a mark changed after its window (the parent sees the basis, not the document) ------------
-
-
-@dataclass(frozen=True)
-class LateChangeNote:
-    """What a parent may read about a late change: when it was made and on which request (no document details)."""
-
-    applied_on: datetime.date
-    number: str
-
-    def __str__(self) -> str:
-        return f"№ {self.number}, {self.applied_on:%d.%m.%Y}"
-
-
-@dataclass
-class LateChangeNotes:
-    marks: dict[int, LateChangeNote] = field(default_factory=dict)
-    attendance: dict[int, LateChangeNote] = field(default_factory=dict)
-    period_marks: dict[int, LateChangeNote] = field(default_factory=dict)
-    #: Period marks by (subject id, period id), for pages that show the value but not the row.
-    period_marks_by_subject: dict[tuple[int, int], LateChangeNote] = field(default_factory=dict)
-
-    def __bool__(self) -> bool:
-        return bool(self.marks or self.attendance or self.period_marks)
-
-    def attach(self, *, marks=(), attendance=()) -> None:
-        """Set ``late_change`` (a note or ``None``) on each mark and attendance row, for the templates."""
-        for mark in marks:
-            mark.late_change = self.marks.get(mark.pk)
-        for row in attendance:
-            row.late_change = self.attendance.get(row.pk)
-
-    def for_period_mark(self, *, subject_id: int, period_id: int) -> LateChangeNote | None:
-        return self.period_marks_by_subject.get((subject_id, period_id))
-
-
-def late_changes_for_student(
-    *, student: Student, lesson_ids=None, period: StudyPeriod | None = None
-) -> LateChangeNotes:
-    """Per mark, attendance row and period mark of ``student``: the late change that made it (the latest one).
-
-    ``lesson_ids`` limits marks and attendance to those lessons; ``period`` limits them to the lessons dated
-    in the period, and period marks to that academic year's. One query. The parent's diary shows the
-    request number and the date next to the mark (раздел 4; the document itself stays with the school).
-    """
-    rows = ChangeTableRow.objects.filter(student_id=student.pk)
-    if lesson_ids is not None:
-        lesson_ids = list(lesson_ids)
-        rows = rows.filter(Q(lesson_id__in=lesson_ids) | Q(kind=EntryKind.PERIOD_MARK))
-    if period is not None:
-        in_period = Q(lesson__date__gte=period.start, lesson__date__lte=period.end)
-        period_marks = Q(kind=EntryKind.PERIOD_MARK, period__year_id=period.year_id)
-        rows = rows.filter(in_period | period_marks)
-    notes = LateChangeNotes()
-    fields = ("kind", "object_id", "subject_id", "period_id", "applied_at", "request_number")
-    for kind, object_id, subject_id, period_id, applied_at, number in rows.order_by("applied_at", "id").values_list(
-        *fields
-    ):
-        note = LateChangeNote(applied_on=timezone.localdate(applied_at), number=number)
-        if kind == EntryKind.MARK:
-            notes.marks[object_id] = note
-        elif kind == EntryKind.ATTENDANCE:
-            notes.attendance[object_id] = note
-        else:
-            notes.period_marks[object_id] = note
-            notes.period_marks_by_subject[(subject_id, period_id)] = note
-    return notes

@@ -50,7 +50,7 @@ def _nav(user) -> dict:
     """What the section's tabs offer this user."""
     return {
         "may_file": selectors.may_file(user),
-        "is_manager": selectors.is_deputy(user) or selectors.is_director(user),
+        "is_manager": is_deputy(user) or is_director(user),
     }
 
 
@@ -244,7 +244,7 @@ def late_change_list(request):
     status = request.GET.get("status", "")
     if status and status not in LateChangeRequest.Status.values:
         status = ""
-    if not status and selectors.is_director(request.user) and "status" not in request.GET:
+    if not status and is_director(request.user) and "status" not in request.GET:
         status = LateChangeRequest.Status.SUBMITTED
     requests, counts = selectors.requests_for_user(user=request.user, status=status)
     return render(
@@ -276,7 +276,7 @@ def late_change_detail(request, pk):
         "audit/late_changes/detail.html",
         {
             "req": late_request,
-            "may_decide": selectors.is_director(user) and late_request.can_be_decided,
+            "may_decide": is_director(user) and late_request.can_be_decided,
             "decision_form": DecisionForm(),
             "may_apply": may_apply,
             "rows": list(late_request.change_rows.select_related("applied_by"))

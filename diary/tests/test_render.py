@@ -5,8 +5,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from audit.late_changes.selectors import LateChangeNote
 from diary import render, selectors
+from journal.history_selectors import LateChangeNote
 from journal.models import Lesson, WorkType
 
 from .conftest import MONDAY, TODAY

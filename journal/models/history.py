@@ -134,6 +134,9 @@ class HistoryEntry(models.Model):
             models.Index(fields=["kind", "object_id", "id"], name="audit_history_object"),
             # a lesson's history in the grid's details.
             models.Index(fields=["lesson_id", "student_id"], name="audit_history_lesson_student"),
+            # the diary's «изм. по заявл. № N» notes: a student's late changes, period marks (no lesson) included
+            # (journal.history_selectors.late_changes_of_student).
+            models.Index(fields=["student_id"], condition=Q(source="late_change"), name="audit_history_late_change"),
         ]
 
     def __str__(self) -> str:

@@ -263,19 +263,19 @@ def test_the_lists_cost_the_same_whatever_their_length(
 
 
 def test_the_parent_note_carries_no_document_details(sysadmin, applied, student, lesson):
-    from audit.late_changes.selectors import late_changes_for_student
+    from journal.history_selectors import late_changes_of_student
 
-    notes = late_changes_for_student(student=student, lesson_ids=[lesson.pk])
+    notes = late_changes_of_student(student=student, lesson_ids=[lesson.pk])
     (note,) = notes.marks.values()
     assert set(vars(note)) == {"applied_on", "number"}
     assert str(note) == "№ 1/2026-27, 28.11.2026"
 
 
 def test_the_diary_selector_is_one_query(student, lesson, applied, django_assert_num_queries, quarter):
-    from audit.late_changes.selectors import late_changes_for_student
+    from journal.history_selectors import late_changes_of_student
 
     with django_assert_num_queries(1):
-        notes = late_changes_for_student(student=student, lesson_ids=[lesson.pk], period=quarter)
+        notes = late_changes_of_student(student=student, lesson_ids=[lesson.pk], period=quarter)
     assert notes.marks
 
 
@@ -290,12 +290,12 @@ def test_a_lesson_outside_the_locked_day_is_listed_in_the_chooser(
 def test_the_diary_partial_shows_the_number_and_never_the_document(sysadmin, applied, student, lesson):
     from django.template.loader import render_to_string
 
-    from audit.late_changes.selectors import late_changes_for_student
+    from journal.history_selectors import late_changes_of_student
 
     mark = student.marks.get()
-    notes = late_changes_for_student(student=student, lesson_ids=[lesson.pk])
+    notes = late_changes_of_student(student=student, lesson_ids=[lesson.pk])
     notes.attach(marks=[mark])
-    html = render_to_string("audit/late_changes/partials/diary_note.html", {"note": mark.late_change})
+    html = render_to_string("diary/partials/late_change_note.html", {"note": mark.late_change})
     assert "№ 1/2026-27" in html and "28.11.2026" in html
     assert "0457" not in html and "поликлиника" not in html.lower()
-    assert render_to_string("audit/late_changes/partials/diary_note.html", {"note": None}).strip() == ""
+    assert render_to_string("diary/partials/late_change_note.html", {"note": None}).strip() == ""

@@ -8,8 +8,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from audit.late_changes.models import ChangeTableRow, LateChangeRequest
-from audit.late_changes.selectors import late_changes_for_student
 from journal import services as journal
+from journal.history_selectors import late_changes_of_student
 from journal.models import HistoryEntry, Mark
 from journal.windows import WindowClosed
 
@@ -128,7 +128,7 @@ def test_the_whole_procedure(
     assert (row.approved_by, row.applied_by, row.student, row.object_id) == (director, sysadmin, student, mark.pk)
 
     # 9. The diary can show the parent why the mark changed: the number and date, no document.
-    notes = late_changes_for_student(student=student, lesson_ids=[lesson.pk])
+    notes = late_changes_of_student(student=student, lesson_ids=[lesson.pk])
     assert str(notes.marks[mark.pk]) == "№ 1/2026-27, 28.11.2026"
     diary_page = (
         client_for(parent)

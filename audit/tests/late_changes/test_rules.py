@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from audit.late_changes import services
 from audit.late_changes.models import ChangeTableRow, LateChangeRequest
-from audit.late_changes.selectors import late_changes_for_student
+from journal.history_selectors import late_changes_of_student
 from journal.models import Attendance, HistoryEntry, Mark, PeriodMark
 from journal.tests import factories as f
 
@@ -383,10 +383,10 @@ def test_exactly_the_approved_entries_are_applied(
     history = HistoryEntry.objects.filter(source="late_change")
     assert sorted(history.values_list("reference", flat=True)) == ["1/2026-27"] * 4 + ["2/2026-27"]
     assert ChangeTableRow.objects.count() == 5
-    notes = late_changes_for_student(student=student, period=quarter1)
+    notes = late_changes_of_student(student=student, period=quarter1)
     assert notes.period_marks[pm.pk].number == "2/2026-27"
     assert notes.for_period_mark(subject_id=assignment.subject_id, period_id=quarter1.pk).number == "2/2026-27"
-    assert late_changes_for_student(student=student, lesson_ids=[lesson.pk]).marks[added.pk].number == "1/2026-27"
+    assert late_changes_of_student(student=student, lesson_ids=[lesson.pk]).marks[added.pk].number == "1/2026-27"
 
 
 PERMISSION_TABLES = [
