@@ -181,7 +181,7 @@ def test_lessons_generated_from_the_timetable_show_on_the_next_view(
     client_for, teacher, deputy, assignment, quarter, student
 ):
     from journal.models import TimetableSlot
-    from journal.planning import generation
+    from onboarding import generation
 
     f.TimetableSlotFactory(period=quarter, assignment=assignment, weekday=TimetableSlot.Weekday.MONDAY, number=1)
     client = client_for(teacher)
