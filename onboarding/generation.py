@@ -22,8 +22,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from journal import pagecache
-from journal.history import history_open
 from journal.models import (
     Attendance,
     HistoryEntry,
@@ -37,8 +35,7 @@ from journal.models import (
     User,
     WorkdayTransfer,
 )
-
-from .states import lesson_state
+from journal.services import Origin, lessons_create_many, lessons_delete_many
 
 SUNDAY = 7
 
@@ -210,12 +207,13 @@ def generation_plan(*, period: StudyPeriod, classes=None) -> GenerationPlan:
 
 
 def generation_apply(
-    *, period: StudyPeriod, by: User, classes=None, source: str = HistoryEntry.Source.GRID
+    *, period: StudyPeriod, by: User | None, classes=None, source: str = HistoryEntry.Source.GRID
 ) -> GenerationPlan:
     """Generate the lessons of ``period`` from its timetable (the rule is in the module docstring).
 
     п. 3.3: «наличие расписания уроков на учебный период» — the journal's lessons follow the timetable.
-    Removals are recorded in the journal history (kind «урок»); additions are the timetable itself.
+    The journal writes them (``journal.services``): removals are recorded in its history (kind «урок»),
+    additions are the timetable itself.
     """
     with transaction.atomic():
         # Lock the class rows in scope: two deputies generating at once wait for each other, and the
@@ -223,37 +221,9 @@ def generation_apply(
         scope = classes_of_period(period, classes)
         list(SchoolClass.objects.select_for_update().filter(pk__in=[c.pk for c in scope]).values_list("pk"))
         plan = generation_plan(period=period, classes=scope)
-        if plan.to_remove:
-            ids = [lesson.pk for lesson in plan.to_remove]
-            safe = (
-                Lesson.objects.filter(pk__in=ids, topic="", homework="", homework_file="", substitute__isnull=True)
-                .filter(attendance_checked_at__isnull=True, adjustment__isnull=True)
-                .exclude(Exists(Mark.objects.filter(lesson=OuterRef("pk"))))
-                .exclude(Exists(Attendance.objects.filter(lesson=OuterRef("pk"))))
-                .exclude(Exists(HistoryEntry.objects.filter(lesson_id=OuterRef("pk"))))
-            )
-            safe_ids = set(safe.values_list("pk", flat=True))
-            plan.to_remove = [lesson for lesson in plan.to_remove if lesson.pk in safe_ids]
-            chain = history_open()
-            now = timezone.now()
-            for lesson in plan.to_remove:
-                chain.add(
-                    user=by,
-                    source=source,
-                    kind=HistoryEntry.Kind.LESSON,
-                    action=HistoryEntry.Action.DELETE,
-                    object_id=lesson.pk,
-                    lesson_id=lesson.pk,
-                    old=lesson_state(lesson),
-                    new=None,
-                    reference=_("генерация по расписанию"),
-                    at=now,
-                )
-            Lesson.objects.filter(pk__in=safe_ids).delete()
-            chain.close()
-        if plan.to_add:
-            Lesson.objects.bulk_create(plan.to_add, batch_size=1000)
-            pagecache.everything_changed()  # bulk_create sends no signals: the new lessons retire the pages
+        origin = Origin(by=by, source=source, reference=_("генерация по расписанию"), at=timezone.now())
+        plan.to_remove = lessons_delete_many(origin=origin, lessons=plan.to_remove)
+        lessons_create_many(origin=origin, lessons=plan.to_add)
     return plan
 
 

@@ -1,31 +1,26 @@
-"""Writes of the planning data: timetable, bells, holidays and transfers, single lessons, КТП and cards.
+"""Writes of the planning data: timetable, bells, holidays and transfers, single lessons' places, КТП and cards.
 
 Keyword-only services, each in one ``transaction.atomic``; bad input raises ``ValidationError`` with a
-Russian message and changes nothing. Lessons' topics, homework, marks and attendance are not written here:
-they belong to ``journal.services``. What is written here about a lesson — its date, number, room,
-whether it was held and who substitutes — is recorded in the journal history as kind «урок».
+Russian message and changes nothing. Lessons themselves — their place, topics, homework, marks and attendance
+— are written by ``journal.services``, which records them in the journal history; for a lesson added or moved
+by hand this module checks where it may stand (the study period, the calendar, the class's other lessons).
 """
 
 import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from journal.history import history_open
+from journal import services as journal_services
 from journal.models import (
     AcademicYear,
-    Attendance,
     Bell,
-    HistoryEntry,
     Holiday,
     Lesson,
-    LessonAdjustment,
-    Mark,
     PlannedTopic,
-    Role,
     School,
     SchoolClass,
     Student,
@@ -37,11 +32,10 @@ from journal.models import (
     WorkdayTransfer,
     WorkType,
 )
+from journal.services import Origin
 
 from .generation import lessons_outside_period_message, period_of_class, school_day_check
-from .states import lesson_state
 
-Source = HistoryEntry.Source
 MAX_LESSON_NUMBER = 10
 
 
@@ -278,30 +272,7 @@ def transfer_delete(*, transfer: WorkdayTransfer) -> None:
 
 
 # --- Single lessons -------------------------------------------------------------------------------------------
-
-
-def _record(by: User, lesson: Lesson, *, action: str, old, new, source: str, reference: str = "") -> None:
-    chain = history_open()
-    chain.add(
-        user=by,
-        source=source,
-        kind=HistoryEntry.Kind.LESSON,
-        action=action,
-        object_id=lesson.pk,
-        lesson_id=lesson.pk,
-        old=old,
-        new=new,
-        reference=reference,
-    )
-    chain.close()
-
-
-def _has_entries(lesson: Lesson) -> bool:
-    return (
-        Mark.objects.filter(lesson=lesson).exists()
-        or Attendance.objects.filter(lesson=lesson).exists()
-        or lesson.attendance_checked_at is not None
-    )
+# The lesson itself is written by ``journal.services`` (its history, the entries' rule); here is its place.
 
 
 def _check_lesson_place(
@@ -344,118 +315,38 @@ def _term_for(assignment: TeachingAssignment, date: datetime.date, period: Study
 
 def lesson_add(
     *,
+    origin: Origin,
     assignment: TeachingAssignment,
     date: datetime.date,
     number: int,
-    by: User,
     room: str = "",
     period: StudyPeriod | None = None,
-    source: str = Source.GRID,
 ) -> Lesson:
     """A lesson beyond the timetable (a make-up or an extra lesson), inside a study period of the class."""
     period = _term_for(assignment, date, period)
-    with transaction.atomic():
-        _check_lesson_place(assignment=assignment, date=date, number=number, period=period)
-        try:
-            with transaction.atomic():
-                lesson = Lesson.objects.create(
-                    assignment=assignment, date=date, number=number, room=(room or "").strip()[:16], is_held=True
-                )
-        except IntegrityError:
-            raise ValidationError(_("Урок не добавлен: дата вне учебного года или урок уже есть.")) from None
-        LessonAdjustment.objects.create(lesson=lesson, kind=LessonAdjustment.Kind.ADDED, by=by)
-        _record(by, lesson, action=HistoryEntry.Action.CREATE, old=None, new=lesson_state(lesson), source=source)
-    return lesson
+    return journal_services.lesson_add(
+        origin=origin,
+        assignment=assignment,
+        date=date,
+        number=number,
+        room=room,
+        check_place=lambda: _check_lesson_place(assignment=assignment, date=date, number=number, period=period),
+    )
 
 
-def lesson_move(
-    *, lesson: Lesson, date: datetime.date, number: int, by: User, room: str | None = None, source: str = Source.GRID
-) -> Lesson:
-    """Move a lesson to another date or lesson number within its study period.
+def lesson_move(*, origin: Origin, lesson: Lesson, date: datetime.date, number: int, room: str | None = None) -> Lesson:
+    """Move a lesson to another date or lesson number within its study period (one with entries stays: see
+    ``journal.services.lesson_move``)."""
 
-    A lesson with marks or attendance is not moved: its date decides the edit windows of п. 3.3, so moving
-    it would reopen or shorten them; such a correction goes through a late-change request (раздел 4).
-    """
-    with transaction.atomic():
-        current = (
-            Lesson.objects.select_for_update(of=("self",))
-            .select_related("assignment__school_class__year", "assignment__group")
-            .get(pk=lesson.pk)
-        )
-        if _has_entries(current):
-            raise ValidationError(
-                _(
-                    "На уроке уже есть отметки или посещаемость: перенос изменил бы сроки их редактирования "
-                    "(п. 3.3). Исправление — через заявление (раздел 4)."
-                )
-            )
+    def check_place(current: Lesson) -> None:
         period = _term_for(current.assignment, current.date, None)
         if not period.start <= date <= period.end:
             raise ValidationError(lessons_outside_period_message(period))
         _check_lesson_place(assignment=current.assignment, date=date, number=number, period=period, exclude=current)
-        old = lesson_state(current)
-        adjustment = LessonAdjustment.objects.filter(lesson=current).first()
-        if adjustment is None:
-            LessonAdjustment.objects.create(
-                lesson=current,
-                kind=LessonAdjustment.Kind.MOVED,
-                original_date=current.date,
-                original_number=current.number,
-                by=by,
-            )
-        elif (
-            adjustment.kind == LessonAdjustment.Kind.MOVED
-            and adjustment.original_date == date
-            and adjustment.original_number == number
-        ):
-            adjustment.delete()  # back in its timetable place: an ordinary generated lesson again
-        current.date, current.number = date, number
-        if room is not None:
-            current.room = room.strip()[:16]
-        try:
-            with transaction.atomic():
-                Lesson.objects.filter(pk=current.pk).update(date=date, number=number, room=current.room)
-        except IntegrityError:
-            raise ValidationError(_("Урок не перенесён: дата вне учебного года или место занято.")) from None
-        _record(by, current, action=HistoryEntry.Action.UPDATE, old=old, new=lesson_state(current), source=source)
-    lesson.date, lesson.number, lesson.room = current.date, current.number, current.room
-    return lesson
 
-
-def lesson_set_held(*, lesson: Lesson, held: bool, by: User, source: str = Source.GRID) -> Lesson:
-    """Cancel a lesson (is_held = False) or restore it. A lesson with marks or attendance is not cancelled."""
-    with transaction.atomic():
-        current = Lesson.objects.select_for_update().get(pk=lesson.pk)
-        if current.is_held == held:
-            return current
-        if not held and _has_entries(current):
-            raise ValidationError(_("На уроке уже есть отметки или посещаемость: отменить его нельзя."))
-        old = lesson_state(current)
-        current.is_held = held
-        Lesson.objects.filter(pk=current.pk).update(is_held=held)
-        _record(by, current, action=HistoryEntry.Action.UPDATE, old=old, new=lesson_state(current), source=source)
-    lesson.is_held = held
-    return lesson
-
-
-def lesson_substitute(*, lesson: Lesson, teacher: User | None, by: User, source: str = Source.GRID) -> Lesson:
-    """Замена: ``teacher`` conducts this lesson and may fill it in the journal (``None`` cancels the substitution)."""
-    with transaction.atomic():
-        current = Lesson.objects.select_for_update().select_related("assignment").get(pk=lesson.pk)
-        if teacher is not None:
-            if teacher.pk == current.assignment.teacher_id:
-                raise ValidationError(_("Это учитель самого урока — замена не нужна."))
-            if not teacher.groups.filter(name__in=[Role.TEACHER.value, Role.CLASS_TEACHER.value]).exists():
-                raise ValidationError(_("Заменять урок может только учитель."))
-        new_id = teacher.pk if teacher else None
-        if current.substitute_id == new_id:
-            return current
-        old = lesson_state(current)
-        current.substitute_id = new_id
-        Lesson.objects.filter(pk=current.pk).update(substitute=new_id)
-        _record(by, current, action=HistoryEntry.Action.UPDATE, old=old, new=lesson_state(current), source=source)
-    lesson.substitute_id = new_id
-    return lesson
+    return journal_services.lesson_move(
+        origin=origin, lesson=lesson, date=date, number=number, room=room, check_place=check_place
+    )
 
 
 # --- КТП ----------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from journal import services as journal_services
 from journal.models import (
     Guardianship,
     HistoryEntry,
@@ -371,12 +372,12 @@ def lesson_add(request):
             period = selectors.get_or_404(StudyPeriod.objects.all(), request.POST.get("period"))
         try:
             lesson = services.lesson_add(
+                origin=journal_services.Origin(by=request.user),
                 assignment=data["assignment"],
                 date=data["date"],
                 number=data["number"],
                 room=data["room"],
                 period=period,
-                by=request.user,
             )
             messages.success(
                 request,
@@ -399,22 +400,23 @@ def lesson_edit(request, lesson_id):
     substitute_form = forms.SubstituteForm(teachers=teachers, initial={"teacher": lesson.substitute_id})
     if request.method == "POST":
         action = request.POST.get("action")
+        origin = journal_services.Origin(by=request.user)
         try:
             if action == "move":
                 move_form = forms.LessonMoveForm(request.POST)
                 if move_form.is_valid():
-                    services.lesson_move(lesson=lesson, by=request.user, **move_form.cleaned_data)
+                    services.lesson_move(origin=origin, lesson=lesson, **move_form.cleaned_data)
                     messages.success(request, _("Урок перенесён."))
                     return redirect(_url("lesson", lesson.pk))
             elif action in ("cancel", "restore"):
-                services.lesson_set_held(lesson=lesson, held=action == "restore", by=request.user)
+                journal_services.lesson_set_held(origin=origin, lesson=lesson, held=action == "restore")
                 messages.success(request, _("Урок отменён.") if action == "cancel" else _("Урок восстановлен."))
                 return redirect(_url("lesson", lesson.pk))
             elif action == "substitute":
                 substitute_form = forms.SubstituteForm(request.POST, teachers=teachers)
                 if substitute_form.is_valid():
-                    services.lesson_substitute(
-                        lesson=lesson, teacher=substitute_form.cleaned_data["teacher"], by=request.user
+                    journal_services.lesson_substitute(
+                        origin=origin, lesson=lesson, teacher=substitute_form.cleaned_data["teacher"]
                     )
                     messages.success(request, _("Замена сохранена."))
                     return redirect(_url("lesson", lesson.pk))

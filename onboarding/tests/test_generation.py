@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from journal.models import HistoryEntry, Lesson, LessonAdjustment, TimetableSlot
+from journal.services import Origin
 from journal.tests import factories as f
 from onboarding import generation, services
 
@@ -84,7 +85,7 @@ def test_a_moved_lesson_is_not_generated_again(timetable, assignment, deputy, to
     generation.generation_apply(period=timetable, by=deputy)
     lesson = Lesson.objects.get(assignment=assignment, date=MONDAYS[0])
 
-    services.lesson_move(lesson=lesson, date=datetime.date(2026, 11, 10), number=3, by=deputy)
+    services.lesson_move(origin=Origin(by=deputy), lesson=lesson, date=datetime.date(2026, 11, 10), number=3)
     plan = generation.generation_plan(period=timetable)
 
     assert plan.changes == 0
@@ -94,7 +95,9 @@ def test_a_moved_lesson_is_not_generated_again(timetable, assignment, deputy, to
 
 
 def test_a_lesson_added_by_hand_is_kept(timetable, assignment, deputy):
-    extra = services.lesson_add(assignment=assignment, date=datetime.date(2026, 11, 13), number=6, by=deputy)
+    extra = services.lesson_add(
+        origin=Origin(by=deputy), assignment=assignment, date=datetime.date(2026, 11, 13), number=6
+    )
     plan = generation.generation_apply(period=timetable, by=deputy)
     assert Lesson.objects.filter(pk=extra.pk).exists()
     assert [k.lesson.pk for k in plan.kept] == [extra.pk]
