@@ -1,4 +1,4 @@
-"""Accounts of parents and students: logins, one-time passwords, receipts and the parents' applications.
+"""Accounts of students, parents and teachers: logins, one-time passwords and their slips, receipts.
 
 - A login is the transliterated surname and initials: «Лебедева Мария Александровна» → ``lebedeva.ma``;
   taken logins get a number: ``lebedeva.ma2``.
@@ -7,8 +7,7 @@
   password must be changed at the first login (``User.must_change_password``).
 - The signed slip is the «документ о получении учётной записи» (п. 3.3): recording its date and number
   creates the user's ``CredentialReceipt``.
-- A parent reads the diary only on their application (п. 1.12, заявительный порядок): the application is
-  registered (number, date) and then approved through ``diary.services.guardianship_approve``.
+- A parent reads the diary only on their application (п. 1.12): see ``guardianships``.
 """
 
 import datetime
@@ -20,13 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from diary import services as diary_services
 from journal.models import CredentialIssue, CredentialReceipt, Guardianship, Role, Student, User
 
 TRANSLIT = {
@@ -252,59 +249,3 @@ def receipt_record(*, user: User, number: str, date: datetime.date, by: User) ->
         user=user, defaults={"number": number[:32], "date": date, "recorded_by": by}
     )
     return receipt
-
-
-# --- Applications -----------------------------------------------------------------------------------------
-
-
-def application_record(
-    *,
-    parent: User,
-    student: Student,
-    number: str,
-    date: datetime.date,
-    kind: str = Guardianship.Kind.MOTHER,
-) -> Guardianship:
-    """Register a parent's application for the diary (п. 1.12): a guardianship «заявление подано»."""
-    number = (number or "").strip()
-    if not number:
-        raise ValidationError(_("Укажите номер заявления."))
-    if date > timezone.localdate():
-        raise ValidationError(_("Дата заявления не может быть в будущем."))
-    with transaction.atomic():
-        current = (
-            Guardianship.objects.select_for_update()
-            .filter(
-                parent=parent, student=student, status__in=[Guardianship.Status.APPLIED, Guardianship.Status.ACTIVE]
-            )
-            .first()
-        )
-        if current is not None and current.status == Guardianship.Status.ACTIVE:
-            raise ValidationError(_("Доступ к дневнику этого ученика у родителя уже есть."))
-        if current is None:
-            current = Guardianship(parent=parent, student=student, status=Guardianship.Status.APPLIED)
-        current.kind = kind
-        current.application_number = number[:32]
-        current.application_date = date
-        current.save()
-        parent.groups.add(Group.objects.get_or_create(name=Role.PARENT.value)[0])
-    return current
-
-
-def application_approve(*, guardianship: Guardianship, by: User) -> Guardianship:
-    """Grant the diary on a registered application (number and date are required: п. 1.12)."""
-    if not guardianship.application_number or not guardianship.application_date:
-        raise ValidationError(_("Сначала зарегистрируйте заявление родителя (номер и дата)."))
-    return diary_services.guardianship_approve(guardianship=guardianship, by=by)
-
-
-def application_reject(*, guardianship: Guardianship, by: User, reason: str) -> Guardianship:
-    if guardianship.status != Guardianship.Status.APPLIED:
-        raise ValidationError(_("Отклонить можно только поданное заявление."))
-    if not (reason or "").strip():
-        raise ValidationError(_("Укажите причину отказа."))
-    guardianship.status = Guardianship.Status.REJECTED
-    guardianship.decided_at = timezone.now()
-    guardianship.end_reason = reason.strip()[:255]
-    guardianship.save(update_fields=["status", "decided_at", "end_reason"])
-    return guardianship

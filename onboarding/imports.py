@@ -40,7 +40,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from diary import services as diary_services
 from journal.models import (
     AcademicYear,
     Guardianship,
@@ -57,6 +56,7 @@ from journal.models import (
 
 from . import tables
 from .accounts import taken_logins, unique_login
+from .guardianships import student_access_grant
 
 
 class Kind:
@@ -450,7 +450,7 @@ def _student_row(ctx: _Context, row: tables.Row, result: RowResult) -> None:
     school_class = ctx.school_class(row.get("class"), details)
     student = ctx.students.find(record, surname, name, patronymic, birth)
     if student is None:
-        # The «Обучающийся» group comes with the diary permission (diary.services.student_access_grant).
+        # The «Обучающийся» group comes with the diary permission (``student_access_grant``).
         user = ctx.new_user(surname=surname, name=name, patronymic=patronymic, email=email, phone=phone, role=None)
         student = Student.objects.create(
             user=user,
@@ -460,7 +460,7 @@ def _student_row(ctx: _Context, row: tables.Row, result: RowResult) -> None:
             record_number=record,
             address=address,
         )
-        diary_services.student_access_grant(student=student)
+        student_access_grant(student=student)
         ctx.students.add(student.pk, record, _person_key(surname, name, patronymic, birth))
         ctx.row_added.append((ctx.students.by_record, record))
         result.action = "create"

@@ -33,7 +33,7 @@ from journal.models import (
     WorkdayTransfer,
 )
 
-from . import accounts, forms, generation, imports, ktp, selectors, services, slips
+from . import accounts, forms, generation, guardianships, imports, ktp, selectors, services, slips
 from .access import can_use_planning, is_class_teacher, is_deputy, is_planner, is_sysadmin, is_teacher, role_required
 
 
@@ -732,7 +732,7 @@ def application_add(request):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            accounts.application_record(
+            guardianships.application_record(
                 parent=data["parent"],
                 student=data["student"],
                 kind=data["kind"],
@@ -760,7 +760,7 @@ def application_register(request, guardianship_id):
     form = forms.RegisterApplicationForm(request.POST)
     if form.is_valid():
         try:
-            accounts.application_record(
+            guardianships.application_record(
                 parent=guardianship.parent,
                 student=guardianship.student,
                 kind=guardianship.kind,
@@ -780,7 +780,7 @@ def application_register(request, guardianship_id):
 def application_approve(request, guardianship_id):
     guardianship = _guardianship(guardianship_id)
     try:
-        accounts.application_approve(guardianship=guardianship, by=request.user)
+        guardianships.application_approve(guardianship=guardianship, by=request.user)
         messages.success(
             request,
             _("Доступ к дневнику предоставлен: %(parent)s → %(child)s.")
@@ -798,7 +798,9 @@ def application_reject(request, guardianship_id):
     form = forms.RejectForm(request.POST)
     if form.is_valid():
         try:
-            accounts.application_reject(guardianship=guardianship, by=request.user, reason=form.cleaned_data["reason"])
+            guardianships.application_reject(
+                guardianship=guardianship, by=request.user, reason=form.cleaned_data["reason"]
+            )
             messages.success(request, _("В доступе отказано."))
         except ValidationError as error:
             messages.error(request, _message(error))
