@@ -33,8 +33,8 @@ from journal.models import (
     WorkdayTransfer,
 )
 
-from . import accounts, forms, generation, guardianships, imports, ktp, selectors, services, slips
-from .access import can_use_planning, is_class_teacher, is_deputy, is_planner, is_sysadmin, is_teacher, role_required
+from .. import accounts, forms, generation, guardianships, imports, ktp, selectors, services, slips
+from ..access import can_use_planning, is_class_teacher, is_deputy, is_planner, is_sysadmin, is_teacher, role_required
 
 
 def _message(error: ValidationError) -> str:
