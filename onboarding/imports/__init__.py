@@ -54,9 +54,9 @@ from journal.models import (
     User,
 )
 
-from . import tables
-from .accounts import taken_logins, unique_login
-from .guardianships import student_access_grant
+from .. import tables
+from ..accounts import taken_logins, unique_login
+from ..guardianships import student_access_grant
 
 
 class Kind:
