@@ -1,4 +1,4 @@
-"""Reads of the planning pages, and the access helpers that return an object or raise 404."""
+"""Reads of the onboarding pages, and the access helpers that return an object or raise 404."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -27,7 +27,6 @@ from journal.models import (
 )
 
 from .access import is_deputy
-from .imports import default_year
 
 # --- Access helpers -------------------------------------------------------------------------------------------
 
@@ -99,6 +98,16 @@ def get_or_404(queryset, pk):
 
 
 # --- Years, classes and periods -------------------------------------------------------------------------------
+
+
+def default_year(today: datetime.date | None = None) -> AcademicYear | None:
+    """The year containing today; in the summer, the coming one; failing both, the latest."""
+    today = today or timezone.localdate()
+    return (
+        AcademicYear.objects.containing(today).first()
+        or AcademicYear.objects.filter(start__gt=today).order_by("start").first()
+        or AcademicYear.objects.order_by("-start").first()
+    )
 
 
 def pick_year(year_id=None) -> AcademicYear | None:
