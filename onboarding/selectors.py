@@ -331,15 +331,6 @@ def staff_accounts() -> list[AccountRow]:
     return [AccountRow(user=u, role="teacher", last_issue=u.last_issue) for u in users]
 
 
-def applications(*, status: str | None = Guardianship.Status.APPLIED, school_class: SchoolClass | None = None):
-    queryset = Guardianship.objects.select_related("parent", "student__user", "student__school_class")
-    if status:
-        queryset = queryset.filter(status=status)
-    if school_class is not None:
-        queryset = queryset.filter(student__school_class=school_class)
-    return list(queryset.order_by("student__school_class__grade", "student__school_class__letter", "parent__surname"))
-
-
 def missing_counts(year: AcademicYear | None) -> dict[str, int]:
     """For the start page: classes without a timetable in the current term, КТП-less assignments."""
     if year is None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from .. import pagecache
 from ..models import Attendance, HistoryEntry, Lesson, LessonAdjustment, Mark, Role, TeachingAssignment, User
 from ..states import lesson_state
-from .base import Action, Kind, Origin, journal_write
+from .base import Action, JournalWrite, Kind, Origin, journal_write
 
 
 def _has_entries(lesson: Lesson) -> bool:
@@ -27,6 +27,15 @@ def _has_entries(lesson: Lesson) -> bool:
         or Attendance.objects.filter(lesson=lesson).exists()
         or lesson.attendance_checked_at is not None
     )
+
+
+def _update(write: JournalWrite, current: Lesson, **fields) -> None:
+    """Write ``fields`` of a locked lesson, and its place before and after in the history (kind «урок»)."""
+    old = lesson_state(current)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    Lesson.objects.filter(pk=current.pk).update(**fields)
+    write.log(Kind.LESSON, Action.UPDATE, current, old=old, new=lesson_state(current))
 
 
 def lesson_add(
@@ -87,7 +96,6 @@ def lesson_move(
             )
         if check_place is not None:
             check_place(current)
-        old = lesson_state(current)
         adjustment = LessonAdjustment.objects.filter(lesson=current).first()
         if adjustment is None:
             LessonAdjustment.objects.create(
@@ -103,15 +111,12 @@ def lesson_move(
             and adjustment.original_number == number
         ):
             adjustment.delete()  # back in its timetable place: an ordinary generated lesson again
-        current.date, current.number = date, number
-        if room is not None:
-            current.room = room.strip()[:16]
+        room = current.room if room is None else room.strip()[:16]
         try:
             with transaction.atomic():
-                Lesson.objects.filter(pk=current.pk).update(date=date, number=number, room=current.room)
+                _update(write, current, date=date, number=number, room=room)
         except IntegrityError:
             raise ValidationError(_("Урок не перенесён: дата вне учебного года или место занято.")) from None
-        write.log(Kind.LESSON, Action.UPDATE, current, old=old, new=lesson_state(current))
     lesson.date, lesson.number, lesson.room = current.date, current.number, current.room
     return lesson
 
@@ -127,10 +132,7 @@ def lesson_set_held(*, origin: Origin, lesson: Lesson, held: bool) -> Lesson:
             return current
         if not held and _has_entries(current):
             raise ValidationError(_("На уроке уже есть отметки или посещаемость: отменить его нельзя."))
-        old = lesson_state(current)
-        current.is_held = held
-        Lesson.objects.filter(pk=current.pk).update(is_held=held)
-        write.log(Kind.LESSON, Action.UPDATE, current, old=old, new=lesson_state(current))
+        _update(write, current, is_held=held)
     lesson.is_held = held
     return lesson
 
@@ -147,10 +149,7 @@ def lesson_substitute(*, origin: Origin, lesson: Lesson, teacher: User | None) -
         new_id = teacher.pk if teacher else None
         if current.substitute_id == new_id:
             return current
-        old = lesson_state(current)
-        current.substitute_id = new_id
-        Lesson.objects.filter(pk=current.pk).update(substitute=new_id)
-        write.log(Kind.LESSON, Action.UPDATE, current, old=old, new=lesson_state(current))
+        _update(write, current, substitute_id=new_id)
     lesson.substitute_id = new_id
     return lesson
 

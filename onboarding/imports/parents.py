@@ -18,13 +18,13 @@ from .rows import (
     RowRefused,
     RowResult,
     check_same_person,
-    digits,
     full_name,
+    phone_digits,
     row_date,
     row_email,
     row_names,
     same_text,
-    update_user,
+    user_by_email,
 )
 
 #: Columns: Фамилия, Имя, Отчество (or ФИО), Телефон, E-mail, Кем приходится, № личного дела ребёнка (or ФИО
@@ -114,14 +114,10 @@ def _find_child(ctx: Context, row: tables.Row) -> Student:
 
 
 def _find_parent(ctx: Context, child: Student, surname, name, patronymic, email, phone) -> User | None:
-    if email:
-        users = list(User.objects.filter(email__iexact=email)[:2])
-        if len(users) > 1:
-            raise RowRefused(_("e-mail %(e)s указан у нескольких пользователей") % {"e": email})
-        if users:
-            check_same_person(users[0], surname, name, patronymic, by=_("e-mail"))
-            return users[0]
-    if phone and digits(phone):
+    found = user_by_email(email, surname, name, patronymic)
+    if found is not None:
+        return found
+    if phone and phone_digits(phone):
         ids = ctx.users_by_phone(phone)
         users = [
             u for u in User.objects.filter(pk__in=ids) if same_text(u.surname, surname) and same_text(u.name, name)
@@ -156,7 +152,7 @@ def import_row(ctx: Context, row: tables.Row, result: RowResult) -> None:
         raise RowRefused(_("дата заявления в будущем"))
     if number and not applied_on:
         raise RowRefused(_("у заявления %(n)s нет даты") % {"n": number})
-    ctx.once(("parent", email or digits(phone) or result.person.lower(), child.pk), row.number)
+    ctx.once(("parent", email or phone_digits(phone) or result.person.lower(), child.pk), row.number)
     details = result.details
     parent = _find_parent(ctx, child, surname, name, patronymic, email, phone)
     if parent is None:
@@ -166,14 +162,7 @@ def import_row(ctx: Context, row: tables.Row, result: RowResult) -> None:
         result.action = "create"
         details.append(_("новый родитель, логин %(login)s") % {"login": parent.username})
     else:
-        changes: list[str] = []
-        update_user(parent, patronymic=patronymic, email=email, phone=phone, changes=changes)
-        if not parent.groups.filter(pk=ctx.roles[Role.PARENT].pk).exists():
-            parent.groups.add(ctx.roles[Role.PARENT])
-            changes.append(_("получает роль «Родитель»"))
-        if changes:
-            result.action = "update"
-            details.extend(changes)
+        ctx.update_person(parent, role=Role.PARENT, patronymic=patronymic, email=email, phone=phone, result=result)
     child_label = f"{child.user.short_name} ({child.school_class})"
     open_ = Guardianship.objects.filter(
         parent=parent, student=child, status__in=[Guardianship.Status.APPLIED, Guardianship.Status.ACTIVE]

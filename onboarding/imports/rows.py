@@ -114,7 +114,8 @@ class RowRefused(Exception):
         self.messages = list(messages)
 
 
-def digits(phone: str) -> str:
+def phone_digits(phone: str) -> str:
+    """A phone number as its ten digits, whatever way it was written (+7, 8, brackets, dashes)."""
     digits = re.sub(r"\D", "", phone or "")
     if len(digits) == 11 and digits[0] in "78":
         digits = digits[1:]
@@ -181,17 +182,20 @@ class Context:
         if self._phones is None:
             self._phones = {}
             for pk, value in User.objects.exclude(phone="").values_list("pk", "phone"):
-                self._phones.setdefault(digits(value), []).append(pk)
-        return self._phones.get(digits(phone), [])
+                self._phones.setdefault(phone_digits(value), []).append(pk)
+        return self._phones.get(phone_digits(phone), [])
 
     def remember_phone(self, user: User) -> None:
         if self._phones is not None and user.phone:
-            self._phones.setdefault(digits(user.phone), []).append(user.pk)
+            self._phones.setdefault(phone_digits(user.phone), []).append(user.pk)
 
-    def new_user(self, *, surname: str, name: str, patronymic: str, email: str, phone: str, role: Role | None) -> User:
-        """A new account with a login and no usable password; ``role=None`` leaves the group to the caller."""
+    def new_user(
+        self, *, surname: str, name: str, patronymic: str, email: str, phone: str, role: Role | None, login: str = ""
+    ) -> User:
+        """A new account with no usable password and ``login`` (the file's, already checked to be free) or one made
+        from the name; ``role=None`` leaves the group to the caller."""
         user = User(
-            username=unique_login(surname, name, patronymic, self.taken),
+            username=login or unique_login(surname, name, patronymic, self.taken),
             surname=surname,
             name=name,
             patronymic=patronymic,
@@ -205,6 +209,32 @@ class Context:
             user.groups.add(self.roles[role])
         self.remember_phone(user)
         return user
+
+    def update_person(
+        self, user: User, *, role: Role, patronymic: str, email: str, phone: str, result: "RowResult"
+    ) -> None:
+        """A person the journal knows: fill in what it lacks (``update_user``) and give the role, if new."""
+        changes: list[str] = []
+        update_user(user, patronymic=patronymic, email=email, phone=phone, changes=changes)
+        if not user.groups.filter(pk=self.roles[role].pk).exists():
+            user.groups.add(self.roles[role])
+            changes.append(_("получает роль «%(role)s»") % {"role": role.value})
+        if changes:
+            result.action = "update"
+            result.details.extend(changes)
+
+
+def user_by_email(email: str, surname: str, name: str, patronymic: str) -> User | None:
+    """The one user with this e-mail, who must be the person the row names; ``None`` if nobody has it."""
+    if not email:
+        return None
+    users = list(User.objects.filter(email__iexact=email)[:2])
+    if len(users) > 1:
+        raise RowRefused(_("e-mail %(e)s указан у нескольких пользователей") % {"e": email})
+    if users:
+        check_same_person(users[0], surname, name, patronymic, by=_("e-mail"))
+        return users[0]
+    return None
 
 
 def row_names(row: tables.Row) -> tuple[str, str, str]:
@@ -264,7 +294,7 @@ def update_user(user: User, *, patronymic: str, email: str, phone: str, changes:
         changes.append(_("e-mail: %(old)s → %(new)s") % {"old": user.email or "—", "new": email})
         user.email = email
         fields.append("email")
-    if phone and digits(phone) != digits(user.phone):
+    if phone and phone_digits(phone) != phone_digits(user.phone):
         changes.append(_("телефон: %(old)s → %(new)s") % {"old": user.phone or "—", "new": phone})
         user.phone = phone[:32]
         fields.append("phone")

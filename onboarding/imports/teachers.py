@@ -23,7 +23,7 @@ from .rows import (
     full_name,
     row_email,
     row_names,
-    update_user,
+    user_by_email,
 )
 
 #: Columns: Фамилия, Имя, Отчество (or ФИО), E-mail, Телефон, Логин, Должность, Образование, Категория, Стаж,
@@ -64,13 +64,9 @@ def _category(value: str) -> str | None:
 
 
 def _find_teacher_user(surname, name, patronymic, email, login) -> User | None:
-    if email:
-        users = list(User.objects.filter(email__iexact=email)[:2])
-        if len(users) > 1:
-            raise RowRefused(_("e-mail %(e)s указан у нескольких пользователей") % {"e": email})
-        if users:
-            check_same_person(users[0], surname, name, patronymic, by=_("e-mail"))
-            return users[0]
+    found = user_by_email(email, surname, name, patronymic)
+    if found is not None:
+        return found
     if login:
         user = User.objects.filter(username__iexact=login).first()
         if user is not None:
@@ -117,33 +113,13 @@ def import_row(ctx: Context, row: tables.Row, result: RowResult) -> None:
             raise RowRefused(_("логин %(l)s уже занят") % {"l": login})
         if login:
             ctx.taken.add(login.lower())
-            user = User(
-                username=login,
-                surname=surname,
-                name=name,
-                patronymic=patronymic,
-                email=email,
-                phone=phone,
-                must_change_password=True,
-            )
-            user.set_unusable_password()
-            user.save()
-            user.groups.add(ctx.roles[Role.TEACHER])
-        else:
-            user = ctx.new_user(
-                surname=surname, name=name, patronymic=patronymic, email=email, phone=phone, role=Role.TEACHER
-            )
+        user = ctx.new_user(
+            surname=surname, name=name, patronymic=patronymic, email=email, phone=phone, role=Role.TEACHER, login=login
+        )
         result.action = "create"
         details.append(_("новый учитель, логин %(login)s") % {"login": user.username})
     else:
-        changes: list[str] = []
-        update_user(user, patronymic=patronymic, email=email, phone=phone, changes=changes)
-        if not user.groups.filter(pk=ctx.roles[Role.TEACHER].pk).exists():
-            user.groups.add(ctx.roles[Role.TEACHER])
-            changes.append(_("получает роль «Учитель»"))
-        if changes:
-            result.action = "update"
-            details.extend(changes)
+        ctx.update_person(user, role=Role.TEACHER, patronymic=patronymic, email=email, phone=phone, result=result)
     teacher = Teacher.objects.filter(user=user).first()
     if teacher is None:
         teacher = Teacher.objects.create(
