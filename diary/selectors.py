@@ -39,7 +39,7 @@ def students_readable_by(*, user) -> QuerySet[Student]:
 
     Only the user's own grants count (``StudentUserObjectPermission``, the direct foreign-key table): a
     permission given to a group, to superusers or globally to the model opens nobody's diary, so that
-    access exists exactly while a guardianship is active (see ``diary.services``).
+    access exists exactly while a guardianship is active (see ``onboarding.guardianships``).
     """
     if not user.is_authenticated:
         return Student.objects.none()

@@ -2,21 +2,17 @@
 
 STYLE.md: nothing writes the journal around the services. So marks, attendance and period marks are written
 here only through ``journal.services`` (``journal.admin_entries``: the edit windows apply as everywhere), a
-lesson's topic and homework are read-only, and diary access is granted or revoked only
-through the guardianship actions, which call ``diary.services``. Changelists select their related rows up
-front: a page costs the same number of queries whatever the number of rows.
+lesson's topic and homework are read-only, and diary access is granted or revoked only through the
+guardianship actions (``onboarding.admin``). Changelists select their related rows up front: a page costs the
+same number of queries whatever the number of rows.
 """
 
-from django import forms
-from django.contrib import admin, messages
-from django.contrib.admin.helpers import ActionForm
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from . import admin_rules  # noqa: F401 - the rules' admin (edit windows, years, periods, calendar, work types)
 from .admin_entries import AttendanceForm, MarkForm, PeriodMarkForm, ServiceWriteAdmin
@@ -25,7 +21,6 @@ from .models import (
     Bell,
     CredentialIssue,
     CredentialReceipt,
-    Guardianship,
     HistoryEntry,
     HistoryHead,
     Lesson,
@@ -157,103 +152,6 @@ class StudentAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user", "school_class")
 
 
-class GuardianshipActionForm(ActionForm):
-    reason = forms.CharField(
-        label=_("Основание прекращения"),
-        required=False,
-        max_length=255,
-        help_text=_("Для действия «Прекратить доступ»."),
-    )
-
-
-@admin.register(Guardianship)
-class GuardianshipAdmin(admin.ModelAdmin):
-    """Заявительный порядок (п. 1.12): an application is recorded here; access changes only by the actions."""
-
-    list_display = (
-        "parent",
-        "student",
-        "student_class",
-        "kind",
-        "status",
-        "application_number",
-        "application_date",
-        "decided_at",
-    )
-    list_filter = ("status", "kind", "student__school_class")
-    search_fields = (
-        "parent__surname",
-        "parent__name",
-        "parent__username",
-        "student__user__surname",
-        "student__user__name",
-        "application_number",
-    )
-    list_select_related = ("parent", "student__user", "student__school_class")
-    autocomplete_fields = ("parent", "student")
-    readonly_fields = ("status", "decided_at", "ended_at", "end_reason")
-    action_form = GuardianshipActionForm
-    actions = ("approve", "end")
-
-    @admin.display(description=_("класс"), ordering="student__school_class")
-    def student_class(self, obj: Guardianship):
-        return obj.student.school_class
-
-    @admin.action(description=_("Предоставить доступ к дневнику"), permissions=["change"])
-    def approve(self, request, queryset):
-        from diary.services import guardianship_approve
-
-        done = 0
-        for guardianship in queryset.select_related("parent", "student__user"):
-            try:
-                guardianship_approve(guardianship=guardianship, by=request.user)
-            except ValidationError as error:
-                self.message_user(request, f"{guardianship}: {' '.join(error.messages)}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(
-                request,
-                ngettext(
-                    "Доступ к дневнику предоставлен: %(count)d заявление.",
-                    "Доступ к дневнику предоставлен: %(count)d заявлений.",
-                    done,
-                )
-                % {"count": done},
-                messages.SUCCESS,
-            )
-
-    @admin.action(description=_("Прекратить доступ"), permissions=["change"])
-    def end(self, request, queryset):
-        from diary.services import guardianship_end
-
-        reason = request.POST.get("reason", "").strip()
-        if not reason:
-            self.message_user(
-                request, _("Укажите основание прекращения доступа в поле рядом с действием."), messages.ERROR
-            )
-            return
-        done = 0
-        for guardianship in queryset.select_related("parent", "student__user"):
-            try:
-                guardianship_end(guardianship=guardianship, by=request.user, reason=reason)
-            except ValidationError as error:
-                self.message_user(request, f"{guardianship}: {' '.join(error.messages)}", messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(
-                request,
-                ngettext(
-                    "Доступ к дневнику прекращён: %(count)d представитель.",
-                    "Доступ к дневнику прекращён: %(count)d представителей.",
-                    done,
-                )
-                % {"count": done},
-                messages.SUCCESS,
-            )
-
-
 @admin.register(CredentialReceipt)
 class CredentialReceiptAdmin(admin.ModelAdmin):
     list_display = ("number", "date", "user", "recorded_by", "recorded_at")
@@ -277,7 +175,7 @@ class CredentialIssueAdmin(ReadOnlyAdmin):
 
 @admin.register(StudentUserObjectPermission)
 class StudentUserObjectPermissionAdmin(ReadOnlyAdmin):
-    """Who may read which diary; granted and revoked only by ``diary.services``."""
+    """Who may read which diary; granted and revoked only by ``onboarding.guardianships``."""
 
     list_display = ("user", "permission", "content_object")
     list_filter = ("content_object__school_class",)

@@ -102,9 +102,9 @@ def navigation_for(user: User) -> list[tuple[str, str]]:
     if is_teacher(user) or is_administration(user) or is_sysadmin(user):
         items.append((_("Заявления"), reverse("audit:late_change_list")))
     if is_deputy(user) or is_sysadmin(user):
-        items.append((_("Планирование"), reverse("planning:index")))
+        items.append((_("Планирование"), reverse("onboarding:index")))
     elif is_teacher(user):
-        items.append((_("КТП и карточки"), reverse("planning:index")))
+        items.append((_("КТП и карточки"), reverse("onboarding:index")))
     if user.is_staff:
         items.append((_("Администрирование"), reverse("admin:index")))
     return items

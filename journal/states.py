@@ -79,6 +79,18 @@ def rule_kind(obj) -> str:
     return RULE_MODELS[type(obj)][0]
 
 
+def lesson_state(lesson: Lesson) -> dict[str, Any]:
+    """A lesson's place in the timetable (kind «урок»): its date, number, room, held or not, substitute."""
+    return {
+        "assignment": lesson.assignment_id,
+        "date": lesson.date.isoformat(),
+        "number": lesson.number,
+        "is_held": lesson.is_held,
+        "substitute": lesson.substitute_id,
+        "room": lesson.room,
+    }
+
+
 def entry_refs(kind: str, obj) -> tuple[int | None, int | None]:
     """The lesson and student a history entry about ``obj`` points to."""
     if kind in (HistoryEntry.Kind.TOPIC, HistoryEntry.Kind.HOMEWORK, HistoryEntry.Kind.LESSON):

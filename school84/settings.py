@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "journal",
+    "onboarding",
     "diary",
     "audit",
 ]
@@ -110,7 +111,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "journal.middleware.LoginRequiredMiddleware",
     # A one-time password from a credential slip must be changed at the first login.
-    "journal.planning.middleware.PasswordChangeRequiredMiddleware",
+    "onboarding.middleware.PasswordChangeRequiredMiddleware",
     "journal.middleware.SecurityHeadersMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the Russian lockout page.
     "axes.middleware.AxesMiddleware",

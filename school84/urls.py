@@ -25,7 +25,7 @@ urlpatterns = [
     path("accounts/sessions/", journal_sessions.sessions, name="sessions"),
     path("journal/", include("journal.urls")),
     path("diary/", include("diary.urls")),
-    path("plan/", include("journal.planning.urls")),
+    path("plan/", include("onboarding.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

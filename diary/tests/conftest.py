@@ -1,4 +1,4 @@
-"""A small school for the diary tests, built with plain ORM calls (and the diary's own services).
+"""A small school for the diary tests, built with plain ORM calls (and the guardianship services that open diaries).
 
 ``diary_school`` is one class (5А) in the 2026/27 year with bells, three subjects (English taught in two
 groups), a week of lessons around «today» (Wednesday 25.11.2026, frozen), marks, absences, period marks,
@@ -18,7 +18,6 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from diary import services
 from journal.models import (
     AcademicYear,
     Attendance,
@@ -40,6 +39,7 @@ from journal.models import (
     User,
     WorkType,
 )
+from onboarding import guardianships
 
 MSK = zoneinfo.ZoneInfo("Europe/Moscow")
 TODAY = datetime.date(2026, 11, 25)  # a Wednesday in the second quarter
@@ -62,7 +62,7 @@ def make_user(surname: str, name: str, patronymic: str = "", *, role: Role | Non
 def make_student(school_class: SchoolClass, surname: str, name: str, *, grant: bool = True) -> Student:
     student = Student.objects.create(user=make_user(surname, name, role=Role.STUDENT), school_class=school_class)
     if grant:
-        services.student_access_grant(student=student)
+        guardianships.student_access_grant(student=student)
     return student
 
 
@@ -71,7 +71,7 @@ def make_parent(
 ) -> tuple[User, Guardianship]:
     parent = make_user(surname, name, patronymic)
     guardianship = Guardianship.objects.create(parent=parent, student=student, kind=Guardianship.Kind.MOTHER)
-    services.guardianship_approve(guardianship=guardianship, by=by)
+    guardianships.guardianship_approve(guardianship=guardianship, by=by)
     return parent, guardianship
 
 
@@ -241,7 +241,7 @@ def diary_school(db, frozen_today, settings, tmp_path) -> DiarySchool:
     other_parent, _ = make_parent(other_student, "Соколова", "Ольга", by=admin)
     stranger_parent, _ = make_parent(stranger, "Попова", "Ирина", by=admin)
     ended_parent, ended = make_parent(student, "Кузнецов", "Андрей", "Павлович", by=admin)
-    services.guardianship_end(guardianship=ended, by=admin, reason="решение суда")
+    guardianships.guardianship_end(guardianship=ended, by=admin, reason="решение суда")
 
     assignments = {
         "math": TeachingAssignment.objects.create(teacher=teacher, school_class=class_5a, subject=subjects["math"]),

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from diary import services
 from journal.models import Guardianship, SchoolClass
+from onboarding import guardianships
 
 from .conftest import make_student, weighted
 
@@ -37,7 +37,7 @@ def test_a_parent_of_one_child_goes_straight_to_the_child(diary_school, as_user)
 def test_a_parent_of_two_lists_them_and_switches_on_every_page(diary_school, as_user):
     w = diary_school
     younger = make_student(w.class_5a, "Кузнецова", "Анна")
-    services.guardianship_approve(
+    guardianships.guardianship_approve(
         guardianship=Guardianship.objects.create(parent=w.parent, student=younger), by=w.admin
     )
     client = as_user(w.parent)

@@ -10,10 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from diary import services
 from diary.models import DiaryVisit
 from journal import pagecache
 from journal.models import Attendance, Guardianship, Lesson, Mark
+from onboarding import guardianships
 
 from .conftest import MONDAY, make_student
 
@@ -39,7 +39,7 @@ def test_week_and_marks_cost_the_same_queries_whatever_the_marks(
 ):
     w = diary_school
     younger = make_student(w.class_5a, "Кузнецова", "Анна")  # a second child: the switcher is on the page
-    services.guardianship_approve(
+    guardianships.guardianship_approve(
         guardianship=Guardianship.objects.create(parent=w.parent, student=younger), by=w.admin
     )
     client = as_user(w.parent)

@@ -529,6 +529,6 @@ STREETS = [
 
 def translit(text: str) -> str:
     """Latin letters for a login: «Соловьёва» → «soloveva» (the onboarding's own transliteration)."""
-    from journal.planning.accounts import transliterate
+    from onboarding.accounts import transliterate
 
     return "".join(char for char in transliterate(text) if char.isalnum())

@@ -193,7 +193,7 @@ class GuardianshipQuerySet(models.QuerySet):
 class Guardianship(models.Model):
     """Parent (законный представитель) ↔ student, with the access application (п. 1.12, заявительный порядок).
 
-    The diary permission exists exactly while the guardianship is active; see ``diary.services``.
+    The diary permission exists exactly while the guardianship is active; see ``onboarding.guardianships``.
     """
 
     class Kind(models.TextChoices):

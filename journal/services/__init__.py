@@ -1,4 +1,4 @@
-"""The one write path of the journal: marks, attendance, topics, homework and period marks.
+"""The one write path of the journal: marks, attendance, topics, homework, period marks and lessons' places.
 
 Each service checks the regulation's rule (п. 3.3: edit windows), writes, and records the history entry, in
 one ``journal_write`` (``base``): one transaction, and the cached pages of what changed retired after it.
@@ -13,6 +13,7 @@ stale value raises ``StaleWrite`` (and the refused attempt is kept in the histor
 | ``attendance`` | attendance one by one, and a whole lesson's at once |
 | ``period_marks`` | period and year marks |
 | ``lessons`` | a lesson's topic and homework, «заполнить из КТП» |
+| ``timetable`` | a lesson's place: added by hand, moved, cancelled, substituted, generated and removed in bulk |
 """
 
 from .attendance import attendance_code, attendance_set, lesson_attendance_save
@@ -21,6 +22,14 @@ from .cells import CellInput, CellState, MarkInput, cell_details_save, cell_save
 from .lessons import lesson_homework_set, lesson_topic_set, topics_fill_from_plan, validate_homework_file
 from .marks import default_work_type, mark_create, mark_delete, mark_update
 from .period_marks import period_mark_set
+from .timetable import (
+    lesson_add,
+    lesson_move,
+    lesson_set_held,
+    lesson_substitute,
+    lessons_create_many,
+    lessons_delete_many,
+)
 
 __all__ = [
     "CellInput",
@@ -35,9 +44,15 @@ __all__ = [
     "cell_token",
     "default_work_type",
     "journal_write",
+    "lesson_add",
     "lesson_attendance_save",
     "lesson_homework_set",
+    "lesson_move",
+    "lesson_set_held",
+    "lesson_substitute",
     "lesson_topic_set",
+    "lessons_create_many",
+    "lessons_delete_many",
     "mark_create",
     "mark_delete",
     "mark_update",

@@ -257,8 +257,16 @@ def _check_in_year(year: AcademicYear, start: datetime.date, end: datetime.date)
 
 def holiday_save(*, origin: Origin, holiday: Holiday) -> Holiday:
     """Каникулы и праздники: no lessons are generated on these days."""
+    if holiday.start and holiday.end and holiday.start > holiday.end:
+        raise ValidationError(_("Начало каникул позже их окончания."))
     _full_clean(holiday)
     _check_in_year(holiday.year, holiday.start, holiday.end)
+    clash = WorkdayTransfer.objects.filter(year=holiday.year, date__gte=holiday.start, date__lte=holiday.end).first()
+    if clash is not None:
+        raise ValidationError(
+            _("%(day)s назначен рабочим днём (перенос): сначала удалите перенос.")
+            % {"day": clash.date.strftime("%d.%m.%Y")}
+        )
     with journal_write(origin) as write:
         return _save(write, holiday, _copy(holiday))
 
@@ -268,9 +276,19 @@ def holiday_delete(*, origin: Origin, holiday: Holiday) -> None:
 
 
 def workday_transfer_save(*, origin: Origin, transfer: WorkdayTransfer) -> WorkdayTransfer:
-    """Перенос рабочего дня: the date is worked by the timetable of another weekday."""
+    """Перенос рабочего дня: the date is worked by the timetable of another weekday (Monday to Saturday)."""
+    if transfer.works_as_weekday not in range(1, 7):
+        raise ValidationError(_("День недели — с понедельника по субботу."))
+    if transfer.pk is None and WorkdayTransfer.objects.filter(year=transfer.year, date=transfer.date).exists():
+        raise ValidationError(_("Для этой даты перенос уже внесён."))
     _full_clean(transfer)
     _check_in_year(transfer.year, transfer.date, transfer.date)
+    holiday = Holiday.objects.filter(year=transfer.year, start__lte=transfer.date, end__gte=transfer.date).first()
+    if holiday is not None:
+        raise ValidationError(
+            _("%(day)s попадает в «%(name)s»: рабочим днём его сделать нельзя.")
+            % {"day": transfer.date.strftime("%d.%m.%Y"), "name": holiday.name}
+        )
     with journal_write(origin) as write:
         return _save(write, transfer, _copy(transfer))
 

@@ -20,14 +20,12 @@ from journal.models import (
     Attendance,
     CredentialReceipt,
     EditWindow,
-    Guardianship,
     HistoryEntry,
     HistoryHead,
     Mark,
     PeriodMark,
     Role,
     School,
-    Student,
     StudentUserObjectPermission,
     User,
     WorkType,
@@ -412,61 +410,6 @@ def test_sysadmin_cannot_change_a_superuser(staff, sysadmin, superuser, client_f
     assert response.status_code == 403
     superuser.refresh_from_db()
     assert superuser.check_password(f.PASSWORD)
-
-
-# Guardianship: access only through the actions -------------------------------------------------------------------------
-
-
-def test_guardianship_status_is_read_only_in_the_form(staff, sysadmin, client_for, student):
-    guardianship = f.GuardianshipFactory(student=student, status=Guardianship.Status.APPLIED)
-    response = client_for(sysadmin).post(
-        _url(Guardianship, "change", guardianship.pk),
-        {
-            "parent": guardianship.parent.pk,
-            "student": student.pk,
-            "kind": Guardianship.Kind.FATHER,
-            "status": Guardianship.Status.ACTIVE,
-            "application_number": "З-84",
-            "application_date": "20.11.2026",
-        },
-    )
-    assert response.status_code == 302, response.content.decode()[:3000]
-    guardianship.refresh_from_db()
-    assert guardianship.kind == Guardianship.Kind.FATHER
-    assert guardianship.status == Guardianship.Status.APPLIED
-    assert not guardianship.parent.has_perm("journal.view_diary", student)
-
-
-def _act(client, action: str, guardianship: Guardianship, **extra):
-    data = {"action": action, "_selected_action": [guardianship.pk], "index": 0} | extra
-    return client.post(_url(Guardianship, "changelist"), data, follow=True)
-
-
-def _can_read_diary(user: User, student: Student) -> bool:
-    return User.objects.get(pk=user.pk).has_perm("journal.view_diary", student)
-
-
-def test_guardianship_actions_grant_and_end_access(staff, sysadmin, client_for, student):
-    guardianship = f.GuardianshipFactory(student=student, status=Guardianship.Status.APPLIED)
-    client = client_for(sysadmin)
-
-    response = _act(client, "approve", guardianship)
-    assert "Доступ к дневнику предоставлен" in response.content.decode()
-    guardianship.refresh_from_db()
-    assert guardianship.status == Guardianship.Status.ACTIVE
-    assert _can_read_diary(guardianship.parent, student)
-
-    response = _act(client, "end", guardianship)
-    assert "Укажите основание" in response.content.decode()
-    guardianship.refresh_from_db()
-    assert guardianship.status == Guardianship.Status.ACTIVE
-
-    response = _act(client, "end", guardianship, reason="решение суда от 20.11.2026")
-    assert "Доступ к дневнику прекращён" in response.content.decode()
-    guardianship.refresh_from_db()
-    assert guardianship.status == Guardianship.Status.ENDED
-    assert guardianship.end_reason == "решение суда от 20.11.2026"
-    assert not _can_read_diary(guardianship.parent, student)
 
 
 def test_object_permissions_are_read_only(staff, sysadmin, parent, student, client_for):

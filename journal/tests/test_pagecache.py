@@ -190,17 +190,13 @@ def test_entries_expire(teacher, assignment, quarter):
     assert Lesson.objects.count() == Mark.objects.count() == 0
 
 
-def test_lessons_generated_from_the_timetable_show_on_the_next_view(
-    client_for, teacher, deputy, assignment, quarter, student
-):
-    from journal.models import TimetableSlot
-    from journal.planning import generation
-
-    f.TimetableSlotFactory(period=quarter, assignment=assignment, weekday=TimetableSlot.Weekday.MONDAY, number=1)
+def test_lessons_created_in_bulk_show_on_the_next_view(client_for, teacher, deputy, assignment, quarter, student):
     client = client_for(teacher)
     assert table(get(client, assignment, quarter)[0]).count("<th data-l=") == 0
-    generation.generation_apply(period=quarter, by=deputy)  # bulk_create: no signals
-    assert table(get(client, assignment, quarter)[0]).count("<th data-l=") == Lesson.objects.count() > 0
+    mondays = [datetime.date(2026, 11, 9) + datetime.timedelta(weeks=n) for n in range(3)]
+    lessons = [Lesson(assignment=assignment, date=day, number=1, is_held=True) for day in mondays]
+    services.lessons_create_many(origin=services.Origin(by=deputy), lessons=lessons)  # bulk_create: no signals
+    assert table(get(client, assignment, quarter)[0]).count("<th data-l=") == Lesson.objects.count() == 3
 
 
 def test_a_bulk_write_retires_every_page(teacher, assignment, other_assignment, quarter):
