@@ -93,6 +93,11 @@ class HistoryEntry(models.Model):
         PERIOD = "period", _("учебный период")
         HOLIDAY = "holiday", _("каникулы / праздник")
         TRANSFER = "transfer", _("перенос рабочего дня")
+        # Who may do what: roles, diary access, the sysadmin's absence, a late-change request's decision.
+        ROLE = "role", _("роли пользователя")
+        GUARDIANSHIP = "guardianship", _("законное представительство")
+        ABSENCE = "absence", _("отсутствие сотрудника")
+        REQUEST = "request", _("заявление (раздел 4)")
 
     class Action(models.TextChoices):
         CREATE = "create", _("создание")
@@ -107,6 +112,7 @@ class HistoryEntry(models.Model):
         COMMAND = "command", _("команда")
         LATE_CHANGE = "late_change", _("изменение по заявлению")
         SEED = "seed", _("демо-данные")
+        BASELINE = "baseline", _("исходное состояние")
 
     at = models.DateTimeField(_("когда"), db_index=True)
     user = models.ForeignKey(

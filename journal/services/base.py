@@ -40,7 +40,7 @@ class Origin:
     it lifts the edit window for that write alone, and ``reference`` names the request.
     """
 
-    by: User
+    by: User | None  # None: the system itself (a migration, the demo seed)
     source: str = Source.GRID
     reference: str = ""
     late_change: bool = False
