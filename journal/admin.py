@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,8 @@ from .models import (
     TimetableSlot,
     User,
 )
+from .services import Origin
+from .services.roles import check_rights_change, rights_set, role_state
 
 #: Selecting an assignment for its ``__str__``: class, group, subject and teacher.
 ASSIGNMENT_RELATED = ("school_class", "group", "subject", "teacher")
@@ -71,9 +74,47 @@ class UserCreationForm(AdminUserCreationForm):
         fields = ("username", "surname", "name", "patronymic", "email")
 
 
+RIGHTS_FIELDS = ("groups", "is_staff", "is_superuser", "user_permissions")
+
+
 class UserChangeForm(DjangoUserChangeForm):
+    """Roles, flags and direct permissions are checked here and written by ``journal.services.roles``."""
+
+    request = None  # set by UserAdmin.get_form
+
     class Meta(DjangoUserChangeForm.Meta):
         model = User
+
+    def wanted_rights(self) -> dict:
+        data = self.cleaned_data
+        wanted = {}
+        if "groups" in data:
+            wanted["roles"] = [group.name for group in data["groups"]]
+        for flag in ("is_staff", "is_superuser"):
+            if flag in data:
+                wanted[flag] = data[flag]
+        if "user_permissions" in data:
+            wanted["permissions"] = list(data["user_permissions"].select_related("content_type"))
+        return wanted
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        wanted = self.wanted_rights()
+        old = role_state(self.instance)
+        new = dict(old)
+        if "roles" in wanted:
+            new["roles"] = sorted(wanted["roles"])
+        new["staff"] = wanted.get("is_staff", old["staff"])
+        new["superuser"] = wanted.get("is_superuser", old["superuser"])
+        if "permissions" in wanted:
+            new["permissions"] = sorted(f"{p.content_type.app_label}.{p.codename}" for p in wanted["permissions"])
+        try:
+            check_rights_change(by=self.request.user, user=self.instance, old=old, new=new)
+        except PermissionDenied as error:
+            raise ValidationError(str(error)) from None
+        return cleaned
 
 
 @admin.register(User)
@@ -122,10 +163,39 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
-        # Roles are groups; only a superuser hands out superuser status or permissions outside the roles.
+        # Roles are groups; only a superuser hands out the admin flags or permissions outside the roles, and
+        # nobody changes their own rights (journal.services.roles).
+        if obj is not None and obj.pk == request.user.pk:
+            return (*fields, *RIGHTS_FIELDS)
         if not request.user.is_superuser:
-            fields = (*fields, "is_superuser", "user_permissions")
+            fields = (*fields, "is_staff", "is_superuser", "user_permissions")
         return fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"request": request})
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # The flags are written by the service with the roles (history), not by this save.
+            stored = User.objects.filter(pk=obj.pk).values("is_staff", "is_superuser").get()
+            obj.is_staff, obj.is_superuser = stored["is_staff"], stored["is_superuser"]
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """Not ``form.save_m2m()``: roles and permissions go through ``journal.services.roles`` (history)."""
+        if change:
+            wanted = form.wanted_rights()
+            rights_set(
+                origin=Origin(by=request.user, source=HistoryEntry.Source.ADMIN),
+                user=form.instance,
+                roles=wanted.get("roles"),
+                is_staff=wanted.get("is_staff"),
+                is_superuser=wanted.get("is_superuser"),
+                permissions=wanted.get("permissions"),
+            )
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def has_change_permission(self, request, obj=None) -> bool:
         # A sysadmin must not take over a superuser account (its password included).

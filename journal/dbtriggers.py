@@ -102,6 +102,41 @@ def drop_lesson_date_sql(vendor: str) -> list[str]:
     ]
 
 
+GUARDIANSHIP_PAIR_MESSAGE = "journal_guardianship_pair_fixed: родитель и ребёнок заявления не меняются"
+
+
+def guardianship_pair_sql(vendor: str) -> list[str]:
+    """A guardianship's parent and child are fixed once it exists (issue 14: a changed child kept the old diary open)."""
+    if vendor == "postgresql":
+        return [
+            f"""
+            CREATE OR REPLACE FUNCTION journal_guardianship_pair_fixed() RETURNS trigger AS $$
+            BEGIN
+                IF NEW.parent_id <> OLD.parent_id OR NEW.student_id <> OLD.student_id THEN
+                    RAISE EXCEPTION '{GUARDIANSHIP_PAIR_MESSAGE}' USING ERRCODE = 'check_violation';
+                END IF;
+                RETURN NEW;
+            END
+            $$ LANGUAGE plpgsql
+            """,
+            "DROP TRIGGER IF EXISTS journal_guardianship_pair_fixed ON journal_guardianship",
+            """CREATE TRIGGER journal_guardianship_pair_fixed BEFORE UPDATE OF parent_id, student_id
+               ON journal_guardianship FOR EACH ROW EXECUTE FUNCTION journal_guardianship_pair_fixed()""",
+        ]
+    return [
+        f"""CREATE TRIGGER IF NOT EXISTS journal_guardianship_pair_fixed BEFORE UPDATE OF parent_id, student_id
+            ON journal_guardianship
+            WHEN NEW.parent_id <> OLD.parent_id OR NEW.student_id <> OLD.student_id
+            BEGIN SELECT RAISE(ABORT, '{GUARDIANSHIP_PAIR_MESSAGE}'); END""",
+    ]
+
+
+def drop_guardianship_pair_sql(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return ["DROP TRIGGER IF EXISTS journal_guardianship_pair_fixed ON journal_guardianship"]
+    return ["DROP TRIGGER IF EXISTS journal_guardianship_pair_fixed"]
+
+
 #: Tables that only ever grow: the journal's history, and those the apps above it register in their
 #: ``AppConfig.ready`` (with a migration installing the trigger). ``ensure_reference_data`` puts back the
 #: triggers of all of them after every ``migrate``.

@@ -1,4 +1,5 @@
-"""Reference rows the ledger needs in every database: roles, work types, edit windows, the history head.
+"""Reference rows the ledger needs in every database: roles, work types, edit windows, the history head, and the
+history's baseline of every row it records.
 
 The data migrations create them once; ``ensure_reference_data`` (connected to ``post_migrate``) puts back
 whatever is missing — after a test flush, or in a database restored without them. Both read the same lists.
@@ -110,3 +111,8 @@ def ensure_reference_data(using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     seed_history_head(HistoryHead)
     dbtriggers.install_append_only(connections[using])
     caches.clear()
+    # Rows made without a service (the seeds above, a database older than the history of its rules, roles
+    # and lessons) get their «исходное состояние» entry, so verify_journal has something to compare with.
+    from .services.baseline import baseline_all
+
+    baseline_all()

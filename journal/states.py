@@ -91,6 +91,18 @@ def lesson_state(lesson: Lesson) -> dict[str, Any]:
     }
 
 
+def guardianship_state(guardianship) -> dict[str, Any]:
+    """A guardianship as the history records it: who for whom, in what status, on which application."""
+    return {
+        "parent": guardianship.parent_id,
+        "student": guardianship.student_id,
+        "kind": guardianship.kind,
+        "status": guardianship.status,
+        "application_number": guardianship.application_number,
+        "application_date": _plain(guardianship.application_date),
+    }
+
+
 def entry_refs(kind: str, obj) -> tuple[int | None, int | None]:
     """The lesson and student a history entry about ``obj`` points to."""
     if kind in (HistoryEntry.Kind.TOPIC, HistoryEntry.Kind.HOMEWORK, HistoryEntry.Kind.LESSON):
@@ -99,6 +111,8 @@ def entry_refs(kind: str, obj) -> tuple[int | None, int | None]:
         return None, obj.student_id
     if kind in (HistoryEntry.Kind.MARK, HistoryEntry.Kind.ATTENDANCE):
         return obj.lesson_id, obj.student_id
+    if kind == HistoryEntry.Kind.GUARDIANSHIP:
+        return None, obj.student_id
     return None, None
 
 

@@ -10,13 +10,50 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from journal.models import Guardianship
+from journal.models import Guardianship, HistoryEntry
 
-from .guardianships import guardianship_approve, guardianship_end
+from .guardianships import application_record, application_update, guardianship_approve, guardianship_end
+
+
+class ApplicationForm(forms.ModelForm):
+    """The admin's «add» registers a parent's application through ``application_record`` (history, the role)."""
+
+    request = None
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        data = self.cleaned_data
+        if not data.get("application_number") or not data.get("application_date"):
+            self.add_error(None, _("Укажите номер и дату заявления родителя (п. 1.12)."))
+            return
+        try:
+            if self.instance.pk is not None:
+                self.instance = application_update(
+                    guardianship=self.instance,
+                    kind=data["kind"],
+                    number=data["application_number"],
+                    date=data["application_date"],
+                    by=self.request.user,
+                    source=HistoryEntry.Source.ADMIN,
+                )
+                return
+            self.instance = application_record(
+                parent=data["parent"],
+                student=data["student"],
+                kind=data["kind"],
+                number=data["application_number"],
+                date=data["application_date"],
+                by=self.request.user,
+                source=HistoryEntry.Source.ADMIN,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            self.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
 
 
 class GuardianshipActionForm(ActionForm):
@@ -53,9 +90,28 @@ class GuardianshipAdmin(admin.ModelAdmin):
     )
     list_select_related = ("parent", "student__user", "student__school_class")
     autocomplete_fields = ("parent", "student")
-    readonly_fields = ("status", "decided_at", "ended_at", "end_reason")
+    fields = ("parent", "student", "kind", "application_number", "application_date")
     action_form = GuardianshipActionForm
     actions = ("approve", "end")
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return self.fields
+        return (*self.fields, "status", "decided_at", "ended_at", "end_reason")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A registered application is fixed: its parent and child never change (a new pair is a new
+        # application), and its status changes only by the actions below.
+        if obj is None:
+            return ()
+        return ("parent", "student", "status", "decided_at", "ended_at", "end_reason")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (ApplicationForm, form), {"request": request})
+
+    def save_model(self, request, obj, form, change):
+        """The service registered or corrected the application in the form's clean: nothing more to save."""
 
     @admin.display(description=_("класс"), ordering="student__school_class")
     def student_class(self, obj: Guardianship):
@@ -66,9 +122,10 @@ class GuardianshipAdmin(admin.ModelAdmin):
         done = 0
         for guardianship in queryset.select_related("parent", "student__user"):
             try:
-                service(guardianship=guardianship, by=request.user)
-            except ValidationError as error:
-                self.message_user(request, f"{guardianship}: {' '.join(error.messages)}", messages.ERROR)
+                service(guardianship=guardianship, by=request.user, source=HistoryEntry.Source.ADMIN)
+            except (ValidationError, PermissionDenied) as error:
+                text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                self.message_user(request, f"{guardianship}: {text}", messages.ERROR)
             else:
                 done += 1
         return done

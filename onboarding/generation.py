@@ -124,7 +124,8 @@ def school_days(period: StudyPeriod) -> tuple[list[SchoolDay], list[tuple[dateti
 
 
 def _lessons_with_flags(period: StudyPeriod, classes: list[SchoolClass]):
-    history = HistoryEntry.objects.filter(lesson_id=OuterRef("pk"))
+    # A lesson's own place in the history (kind «урок») is not something that hangs on it.
+    history = HistoryEntry.objects.filter(lesson_id=OuterRef("pk")).exclude(kind=HistoryEntry.Kind.LESSON)
     return (
         Lesson.objects.filter(assignment__school_class__in=classes, date__gte=period.start, date__lte=period.end)
         .select_related("assignment__school_class", "assignment__subject", "assignment__group", "adjustment")

@@ -136,5 +136,5 @@ def wipe_demo(using: str = "default") -> None:
             condition |= models.Q(**{f"{name}__is_superuser": False})
         model._base_manager.using(using).filter(condition)._raw_delete(using)
     User._base_manager.using(using).filter(is_superuser=False)._raw_delete(using)
-    HistoryHead.objects.using(using).update_or_create(id=1, defaults={"last_hash": GENESIS_HASH})
+    HistoryHead.objects.using(using).update_or_create(id=1, defaults={"last_hash": GENESIS_HASH, "entries": 0})
     dbtriggers.install_append_only(connection, append_only)

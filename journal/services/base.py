@@ -13,6 +13,7 @@ that action, then the row, then its history entry.
 """
 
 import datetime
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,9 +62,9 @@ class StaleWrite(ValidationError):
 class JournalWrite:
     """One write transaction of the journal, from the window check to the history and the page cache."""
 
-    def __init__(self, origin: Origin) -> None:
+    def __init__(self, origin: Origin, chain: Chain | None = None) -> None:
         self.origin = origin
-        self.chain: Chain = history_open()
+        self.chain: Chain = chain if chain is not None else history_open()
 
     @property
     def pending(self) -> bool:
@@ -128,13 +129,33 @@ class JournalWrite:
             )
 
 
+_open = threading.local()
+
+
 @contextmanager
 def journal_write(origin: Origin) -> Iterator[JournalWrite]:
-    """A write of the journal: one transaction, the history chain locked first (see ``journal.history``)."""
+    """A write of the journal: one transaction, the history chain locked first (see ``journal.history``).
+
+    A service called inside another's write (a guardianship that grants a role) joins it: its entries go on
+    the same chain, in a savepoint; if it is refused, its rows and its entries are both undone.
+    """
+    outer: JournalWrite | None = getattr(_open, "write", None)
+    if outer is not None:
+        mark = len(outer.chain.pending)
+        try:
+            with transaction.atomic():
+                yield JournalWrite(origin, chain=outer.chain)
+        except BaseException:
+            del outer.chain.pending[mark:]
+            raise
+        return
     with transaction.atomic():
-        write = JournalWrite(origin)
-        yield write
-        write.close()
+        write = _open.write = JournalWrite(origin)
+        try:
+            yield write
+            write.close()
+        finally:
+            _open.write = None
 
 
 def record_refusal(origin: Origin, *, kind: str, lesson_id, student_id, object_id, current, attempted) -> None:

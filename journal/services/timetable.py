@@ -157,13 +157,15 @@ def lesson_substitute(*, origin: Origin, lesson: Lesson, teacher: User | None) -
 def lessons_create_many(*, origin: Origin, lessons: list[Lesson]) -> list[Lesson]:
     """Lessons generated from the timetable, in bulk (п. 3.3: the journal's lessons follow the timetable).
 
-    No history entry is recorded for them: they are the timetable itself. ``bulk_create`` sends no signals,
-    so every cached page is retired here.
+    Each gets its history entry (kind «урок»: its date, number and assignment, which ``verify_journal``
+    compares). ``bulk_create`` sends no signals, so every cached page is retired here.
     """
     if not lessons:
         return []
-    with journal_write(origin):
+    with journal_write(origin) as write:
         created = Lesson.objects.bulk_create(lessons, batch_size=1000)
+        for lesson in created:
+            write.log(Kind.LESSON, Action.CREATE, lesson, old=None, new=lesson_state(lesson))
         pagecache.everything_changed()
     return created
 
@@ -188,7 +190,8 @@ def lessons_delete_many(*, origin: Origin, lessons: list[Lesson]) -> list[Lesson
             .filter(attendance_checked_at__isnull=True, adjustment__isnull=True)
             .exclude(Exists(Mark.objects.filter(lesson=OuterRef("pk"))))
             .exclude(Exists(Attendance.objects.filter(lesson=OuterRef("pk"))))
-            .exclude(Exists(HistoryEntry.objects.filter(lesson_id=OuterRef("pk"))))
+            # Its own place in the history (kind «урок») does not count: entries of the journal do.
+            .exclude(Exists(HistoryEntry.objects.filter(lesson_id=OuterRef("pk")).exclude(kind=Kind.LESSON)))
         )
         safe_ids = set(safe.values_list("pk", flat=True))
         removed = [lesson for lesson in lessons if lesson.pk in safe_ids]

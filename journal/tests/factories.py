@@ -9,7 +9,6 @@ import datetime
 from decimal import Decimal
 
 import factory
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
@@ -20,6 +19,7 @@ from journal.models import (
     CredentialIssue,
     CredentialReceipt,
     Guardianship,
+    HistoryEntry,
     Holiday,
     Lesson,
     LessonAdjustment,
@@ -40,6 +40,10 @@ from journal.models import (
     WorkdayTransfer,
     WorkType,
 )
+from journal.services import Origin, journal_write
+from journal.services.baseline import record_lesson, record_rule
+from journal.services.roles import rights_record, roles_grant
+from journal.states import guardianship_state
 
 PASSWORD = "pass"
 
@@ -81,6 +85,32 @@ YEAR_END = datetime.date(2027, 5, 31)
 #: A day inside the second quarter, before «today» (2026-11-28): a Thursday.
 LESSON_DATE = datetime.date(2026, 11, 26)
 
+#: Rows made by the tests' factories are the system's writes (history entries without a person).
+SYSTEM = Origin(by=None, source=HistoryEntry.Source.SEED)
+
+
+class RecordedFactory(factory.django.DjangoModelFactory):
+    """A row the history records (a rule or a lesson): made here, it gets its baseline entry at once, as the
+    services and ``migrate`` give one to every such row (``verify_journal`` compares them)."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            if isinstance(instance, Lesson):
+                record_lesson(origin=SYSTEM, lesson=instance)
+            else:
+                record_rule(origin=SYSTEM, obj=instance)
+
+
+def journal_entries():
+    """The history without the entries the system wrote by itself: the factories' (a test's users, roles, rules,
+    lessons) and the baseline of the reference rows."""
+    return HistoryEntry.objects.exclude(source__in=[HistoryEntry.Source.SEED, HistoryEntry.Source.BASELINE])
+
 
 def _person(n: int, part: int):
     return PEOPLE[n % len(PEOPLE)][part]
@@ -103,7 +133,7 @@ class SchoolFactory(factory.django.DjangoModelFactory):
     inn = "2311000084"
 
 
-class AcademicYearFactory(factory.django.DjangoModelFactory):
+class AcademicYearFactory(RecordedFactory):
     class Meta:
         model = AcademicYear
         django_get_or_create = ("start",)
@@ -113,7 +143,7 @@ class AcademicYearFactory(factory.django.DjangoModelFactory):
     marks_deadline = YEAR_END
 
 
-class StudyPeriodFactory(factory.django.DjangoModelFactory):
+class StudyPeriodFactory(RecordedFactory):
     """The second quarter of 2026/2027 by default; traits give the other periods used in tests."""
 
     class Meta:
@@ -150,7 +180,7 @@ class StudyPeriodFactory(factory.django.DjangoModelFactory):
     marks_deadline = datetime.date(2026, 12, 30)
 
 
-class HolidayFactory(factory.django.DjangoModelFactory):
+class HolidayFactory(RecordedFactory):
     class Meta:
         model = Holiday
 
@@ -190,10 +220,13 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def roles(obj, create, extracted, **kwargs):
-        if not create or not extracted:
+        if not create:
             return
-        # get_or_create: a transactional test's flush removes the groups the data migration made.
-        obj.groups.add(*(Group.objects.get_or_create(name=Role(role).value)[0] for role in extracted))
+        # Through the roles service, as every grant is (its history entry; verify_journal compares it).
+        if extracted:
+            roles_grant(origin=SYSTEM, user=obj, roles=extracted)
+        elif obj.is_staff or obj.is_superuser:
+            rights_record(origin=SYSTEM, user=obj)
         obj.__dict__.pop("role_names", None)  # the cached_property read the groups before
 
 
@@ -299,7 +332,7 @@ class TimetableSlotFactory(factory.django.DjangoModelFactory):
     room = "21"
 
 
-class WorkTypeFactory(factory.django.DjangoModelFactory):
+class WorkTypeFactory(RecordedFactory):
     """The standard work types exist from the data migration; this gets them by name (or makes one)."""
 
     class Meta:
@@ -328,7 +361,7 @@ class PlannedTopicFactory(factory.django.DjangoModelFactory):
     assessed_work_type = None
 
 
-class LessonFactory(factory.django.DjangoModelFactory):
+class LessonFactory(RecordedFactory):
     """A held lesson on 26.11.2026 (inside the class's year, as the database trigger demands)."""
 
     class Meta:
@@ -417,9 +450,15 @@ class GuardianshipFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def diary_access(obj, create, extracted, **kwargs):
+        if not create:
+            return
         grant = obj.status == Guardianship.Status.ACTIVE if extracted is None else extracted
-        if create and grant:
-            assign_perm("journal.view_diary", obj.parent, obj.student)
+        with journal_write(SYSTEM) as write:
+            write.log(
+                HistoryEntry.Kind.GUARDIANSHIP, HistoryEntry.Action.CREATE, obj, old=None, new=guardianship_state(obj)
+            )
+            if grant:
+                assign_perm("journal.view_diary", obj.parent, obj.student)
 
 
 class CredentialReceiptFactory(factory.django.DjangoModelFactory):
@@ -443,7 +482,7 @@ class CredentialIssueFactory(factory.django.DjangoModelFactory):
     issued_at = factory.LazyFunction(timezone.now)
 
 
-class WorkdayTransferFactory(factory.django.DjangoModelFactory):
+class WorkdayTransferFactory(RecordedFactory):
     """Перенос рабочего дня: Saturday 12.12.2026 works as a Monday."""
 
     class Meta:

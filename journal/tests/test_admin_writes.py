@@ -14,6 +14,7 @@ from django.urls import reverse
 from journal.models import Attendance, HistoryEntry, Mark, PeriodMark, WorkType
 from journal.permissions import sync_role_permissions
 from journal.tests import factories as f
+from journal.tests.factories import journal_entries
 from journal.windows import end_of_day
 
 MSK = ZoneInfo("Europe/Moscow")
@@ -74,7 +75,7 @@ def test_admin_adds_a_current_mark_within_ten_days(admin_client, lesson, student
     else:
         assert response.status_code == 200
         assert "раздел 4" in response.content.decode()
-        assert not Mark.objects.exists() and not HistoryEntry.objects.exists()
+        assert not Mark.objects.exists() and not journal_entries().exists()
 
 
 def change_mark(client, mark, value):

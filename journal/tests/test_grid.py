@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from journal import pagecache
-from journal.models import Attendance, HistoryEntry, Lesson, Mark, PeriodMark, Student, WorkType
+from journal.models import Attendance, Lesson, Mark, PeriodMark, Student, WorkType
 from journal.tests import factories as f
+from journal.tests.factories import journal_entries
 
 MSK = ZoneInfo("Europe/Moscow")
 NOW = datetime.datetime(2026, 11, 18, 12, 0, tzinfo=MSK)
@@ -257,7 +258,7 @@ def test_lesson_page_saves_topic_homework_and_attendance(client_for, teacher, as
     assert Attendance.objects.get().code == "Н"
     client.post(reverse("journal:lesson_attendance", args=[lesson.pk]), {f"s{student.pk}": "Н", "all_present": "1"})
     assert not Attendance.objects.exists()
-    assert HistoryEntry.objects.filter(lesson_id=lesson.pk).count() == 4
+    assert journal_entries().filter(lesson_id=lesson.pk).count() == 4
 
 
 def test_journal_index_lists_assignments_and_gaps(client_for, teacher, class_teacher, assignment, quarter):

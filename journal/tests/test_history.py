@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from journal.history import GENESIS_HASH, history_record, history_record_many
 from journal.models import HistoryEntry, HistoryHead
 from journal.tests import factories as f
+from journal.tests.factories import journal_entries
 
 
 def _head() -> str:
@@ -91,14 +92,14 @@ def _outside_any_transaction(function) -> BaseException | None:
 def test_history_record_refuses_to_run_outside_a_transaction(db):
     error = _outside_any_transaction(lambda: _record(None))
     assert isinstance(error, RuntimeError)
-    assert not HistoryEntry.objects.exists()
+    assert not journal_entries().exists()
 
 
 def test_history_record_many_refuses_to_run_outside_a_transaction(db):
     entry = HistoryEntry(at=datetime.datetime(2026, 11, 27, 9, 0, tzinfo=datetime.UTC))
     error = _outside_any_transaction(lambda: history_record_many([entry]))
     assert isinstance(error, RuntimeError)
-    assert not HistoryEntry.objects.exists()
+    assert not journal_entries().exists()
 
 
 def test_inside_a_transaction_the_same_call_works(db):

@@ -10,16 +10,21 @@ import decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from journal.history import GENESIS_HASH
 from journal.models import EditWindow, HistoryEntry, HistoryHead, Mark
-from journal.verify import verify_journal
+from journal.verify import head_position, verify_journal
 
 BEFORE = [("journal", "0005_drop_unused_indexes"), ("audit", "0006_compliance")]
 MSK = ZoneInfo("Europe/Moscow")
 AT = datetime.datetime(2026, 11, 16, 15, 0, tzinfo=MSK)
+
+
+def entry_count_until(entry: HistoryEntry) -> int:
+    return HistoryEntry.objects.filter(pk__lte=entry.pk).count()
 
 
 def _migrate(targets) -> MigrationExecutor:
@@ -109,7 +114,9 @@ def test_a_database_of_the_old_layout_moves_forward_with_every_row(transactional
         executor = _migrate(BEFORE)
         old_apps = executor.loader.project_state(BEFORE).apps
         built = _build_with_the_old_layout(old_apps)
-        _migrate(leaves)
+        # As a sysadmin upgrades: ``migrate`` moves the schema and then (post_migrate) records the history's
+        # baseline of the rows it had no entries for (the lesson, the rules, the users' rights).
+        call_command("migrate", verbosity=0)
     finally:
         _migrate(leaves)  # whatever happened, the next tests get the current schema
 
@@ -117,11 +124,16 @@ def test_a_database_of_the_old_layout_moves_forward_with_every_row(transactional
     entry = HistoryEntry.objects.get(pk=built["entry"])
     assert entry.object_id == built["mark"]
     assert entry.hash == built["head"]
-    assert HistoryHead.objects.get(id=1).last_hash == built["head"]
+    # The old head is in the chain, and the baseline entries continue it.
+    found, after = head_position(built["head"])
+    assert found == entry and after == HistoryHead.objects.get(id=1).entries - entry_count_until(entry) > 0
+    assert HistoryEntry.objects.filter(pk__gt=entry.pk).order_by("id").first().prev_hash == built["head"]
     assert EditWindow.objects.count() == built["windows"] > 0
     assert Mark.objects.filter(pk=built["mark"]).exists()
-    # The chain and the journal agree with each other after the move.
+    # The chain and the journal agree with each other after the move, the lesson recorded as it stood.
     assert verify_journal() == []
+    baseline = HistoryEntry.objects.get(kind=HistoryEntry.Kind.LESSON, source=HistoryEntry.Source.BASELINE)
+    assert baseline.new["date"] == AT.date().isoformat()
     # The deputy's right on the edit windows moved with the model.
     from django.contrib.auth.models import Group
 

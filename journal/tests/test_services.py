@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from journal import services
 from journal.models import Attendance, HistoryEntry, Lesson, Mark, PeriodMark, WorkType
 from journal.tests import factories as f
+from journal.tests.factories import journal_entries
 
 MSK = ZoneInfo("Europe/Moscow")
 DAY = datetime.date(2026, 11, 16)
@@ -34,7 +35,7 @@ def snapshot():
     return (
         list(Mark.objects.values_list("id", "value", "version")),
         list(Attendance.objects.values_list("id", "code")),
-        HistoryEntry.objects.count(),
+        journal_entries().count(),
     )
 
 
@@ -42,7 +43,7 @@ def test_cell_save_writes_marks_and_attendance_with_history(origin, lesson, stud
     state = save(origin, lesson, student, "5 4 н")
     assert [m.value for m in state.marks] == [5, 4]
     assert state.attendance.code == "Н"
-    entries = list(HistoryEntry.objects.order_by("id"))
+    entries = list(journal_entries().order_by("id"))
     assert [(e.kind, e.action) for e in entries] == [("mark", "create"), ("mark", "create"), ("attendance", "create")]
     assert all(e.user_id == teacher.pk and e.source == "grid" for e in entries)
     assert entries[0].new["value"] == 5 and entries[0].old is None
@@ -52,7 +53,7 @@ def test_cell_save_changes_and_removes_in_order(origin, lesson, student):
     state = save(origin, lesson, student, "5 4")
     state = save(origin, lesson, student, "3", expected=state.token)
     assert [m.value for m in Mark.objects.order_by("entered_at", "id")] == [3]
-    update, delete = HistoryEntry.objects.order_by("-id")[:2][::-1]
+    update, delete = journal_entries().order_by("-id")[:2][::-1]
     assert (update.action, update.old["value"], update.new["value"]) == ("update", 5, 3)
     assert (delete.action, delete.old["value"], delete.new) == ("delete", 4, None)
     save(origin, lesson, student, "", expected=state.token)
@@ -195,7 +196,7 @@ def test_topic_and_homework_with_history(origin, lesson):
     lesson.refresh_from_db()
     assert lesson.topic == "Дроби и проценты"
     assert lesson.homework == "№ 15, 16" and lesson.homework_file.name.endswith(".pdf")
-    kinds = list(HistoryEntry.objects.values_list("kind", flat=True))
+    kinds = list(journal_entries().values_list("kind", flat=True))
     assert kinds == ["topic", "homework"]
 
 
@@ -208,7 +209,7 @@ def test_homework_file_rules(origin, lesson, name, size, message):
     with pytest.raises(ValidationError, match=message):
         services.lesson_homework_set(origin=origin, lesson=lesson, text="", upload=upload)
     lesson.refresh_from_db()
-    assert not lesson.homework_file and not HistoryEntry.objects.exists()
+    assert not lesson.homework_file and not journal_entries().exists()
 
 
 def test_fill_topics_from_plan_in_order(origin, assignment, quarter):

@@ -9,6 +9,7 @@ from journal import selectors, services
 from journal.models import HistoryEntry, Lesson, LessonAdjustment, Role
 from journal.services import Origin
 from journal.tests import factories as f
+from journal.tests.factories import journal_entries
 
 TUESDAY = datetime.date(2026, 11, 24)
 
@@ -24,7 +25,7 @@ def lesson(assignment, quarter):
 
 
 def _entries(lesson: Lesson):
-    return HistoryEntry.objects.filter(kind=HistoryEntry.Kind.LESSON, lesson_id=lesson.pk).order_by("id")
+    return journal_entries().filter(kind=HistoryEntry.Kind.LESSON, lesson_id=lesson.pk).order_by("id")
 
 
 def test_add_records_the_lesson_as_added_by_hand(origin, assignment, quarter, deputy):
@@ -92,13 +93,15 @@ def test_only_a_teacher_substitutes(origin, lesson, teacher):
         services.lesson_substitute(origin=origin, lesson=lesson, teacher=teacher)
 
 
-def test_created_in_bulk_without_history_entries(origin, assignment, quarter):
+def test_created_in_bulk_each_with_its_history_entry(origin, assignment, quarter):
     planned = [Lesson(assignment=assignment, date=TUESDAY, number=n, is_held=True) for n in (1, 3)]
 
     created = services.lessons_create_many(origin=origin, lessons=planned)
 
     assert len(created) == Lesson.objects.count() == 2
-    assert not HistoryEntry.objects.exists()
+    entries = journal_entries().filter(kind=HistoryEntry.Kind.LESSON, action=HistoryEntry.Action.CREATE)
+    assert sorted(entry.new["number"] for entry in entries) == [1, 3]
+    assert {entry.lesson_id for entry in entries} == {lesson.pk for lesson in created}
 
 
 def test_only_lessons_nothing_hangs_on_are_deleted(assignment, quarter, student, deputy):
@@ -112,6 +115,6 @@ def test_only_lessons_nothing_hangs_on_are_deleted(assignment, quarter, student,
 
     assert removed == [empty]
     assert set(Lesson.objects.values_list("pk", flat=True)) == {marked.pk, with_topic.pk}
-    entry = HistoryEntry.objects.get(kind=HistoryEntry.Kind.LESSON)
+    entry = journal_entries().get(kind=HistoryEntry.Kind.LESSON)
     assert (entry.action, entry.lesson_id, entry.new) == ("delete", empty.pk, None)
     assert (entry.source, entry.reference, entry.old["number"]) == ("command", "генерация по расписанию", 1)

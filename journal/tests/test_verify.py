@@ -74,3 +74,53 @@ def test_deleted_history_row_breaks_the_link(journal_with_entries):
     dbtriggers.install_append_only(connection)
     problems = verify_journal()
     assert any("разорвана цепочка" in str(p) for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        ("UPDATE journal_mark SET student_id = %(other)s WHERE id = %(mark)s", "перенесена в обход журнала"),
+        ("UPDATE journal_mark SET lesson_id = %(lesson2)s WHERE id = %(mark)s", "перенесена в обход журнала"),
+        ("UPDATE journal_attendance SET student_id = %(other)s", "перенесена в обход журнала"),
+        ("UPDATE journal_lesson SET date = '2026-11-30' WHERE id = %(lesson)s", "урок id"),
+        ("UPDATE journal_lesson SET number = 7 WHERE id = %(lesson)s", "урок id"),
+        ("UPDATE audit_editwindow SET change_days = 1000", "срок редактирования"),
+        ("UPDATE journal_studyperiod SET marks_deadline = '2027-01-30'", "учебный период"),
+        ("UPDATE journal_worktype SET category = 'vsoko'", "вид работы"),
+    ],
+    ids=[
+        "mark-to-another-child",
+        "mark-to-another-lesson",
+        "attendance-moved",
+        "lesson-redated",
+        "lesson-renumbered",
+        "windows",
+        "period",
+        "work-type",
+    ],
+)
+def test_every_field_the_history_records_is_checked(journal_with_entries, assignment, student, statement, expected):
+    """A mark moved to another child or lesson, a lesson re-dated (which would reopen its windows), a rule changed:
+    each around the services, each named."""
+    other = f.StudentFactory(school_class=student.school_class)
+    lesson2 = f.LessonFactory(assignment=assignment, date=AT.date() + datetime.timedelta(days=1))
+    mark = Mark.objects.order_by("id").first()
+    origin = services.Origin(by=assignment.teacher, at=AT)
+    services.attendance_set(origin=origin, lesson=mark.lesson, student=student, code="Б")
+    assert verify_journal() == []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            statement % {"other": other.pk, "mark": mark.pk, "lesson2": lesson2.pk, "lesson": mark.lesson_id}
+        )
+    problems = " ".join(str(problem) for problem in verify_journal())
+    assert expected in problems, problems
+
+
+def test_verify_head_says_whether_a_printed_head_is_in_the_chain(journal_with_entries, capsys):
+    from journal.models import HistoryHead
+
+    printed = HistoryHead.objects.get(id=1).last_hash
+    call_command("verify_journal", head=printed)
+    assert "есть в истории" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="нет"):
+        call_command("verify_journal", head="f" * 64)

@@ -16,7 +16,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from journal.models import AcademicYear, Role, School, SchoolClass, Subject, User
+from journal.models import AcademicYear, HistoryEntry, Role, School, SchoolClass, Subject, User
+from journal.services import Origin
+from journal.services.roles import roles_grant
 
 from .. import tables
 from ..accounts import taken_logins, unique_login
@@ -140,6 +142,14 @@ class Context:
         #: What this row added to the caches, to forget if the row is refused (its savepoint rolls back).
         self.row_added: list[tuple[dict, object]] = []
 
+    @property
+    def origin(self) -> Origin:
+        return Origin(by=self.by, source=HistoryEntry.Source.IMPORT)
+
+    def grant(self, user: User, role: Role) -> None:
+        """Give a role through the journal's service (history; nobody grants themselves one)."""
+        roles_grant(origin=self.origin, user=user, roles=[role])
+
     def forget_row(self) -> None:
         for cache, key in self.row_added:
             cache.pop(key, None)
@@ -206,7 +216,7 @@ class Context:
         user.set_unusable_password()
         user.save()
         if role is not None:
-            user.groups.add(self.roles[role])
+            self.grant(user, role)
         self.remember_phone(user)
         return user
 
@@ -217,7 +227,7 @@ class Context:
         changes: list[str] = []
         update_user(user, patronymic=patronymic, email=email, phone=phone, changes=changes)
         if not user.groups.filter(pk=self.roles[role].pk).exists():
-            user.groups.add(self.roles[role])
+            self.grant(user, role)
             changes.append(_("получает роль «%(role)s»") % {"role": role.value})
         if changes:
             result.action = "update"

@@ -7,7 +7,7 @@ import datetime
 
 from django.utils.translation import gettext as _
 
-from journal.models import Student, StudentGroup
+from journal.models import HistoryEntry, Student, StudentGroup
 
 from .. import tables
 from ..guardianships import student_access_grant
@@ -123,7 +123,7 @@ def import_row(ctx: Context, row: tables.Row, result: RowResult) -> None:
             record_number=record,
             address=address,
         )
-        student_access_grant(student=student)
+        student_access_grant(student=student, by=ctx.by, source=HistoryEntry.Source.IMPORT)
         index.add(student.pk, record, _person_key(surname, name, patronymic, birth))
         ctx.row_added.append((index.by_record, record))
         result.action = "create"

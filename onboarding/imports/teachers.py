@@ -206,4 +206,4 @@ def import_row(ctx: Context, row: tables.Row, result: RowResult) -> None:
             if result.action == "same":
                 result.action = "update"
         if not user.groups.filter(pk=ctx.roles[Role.CLASS_TEACHER].pk).exists():
-            user.groups.add(ctx.roles[Role.CLASS_TEACHER])
+            ctx.grant(user, Role.CLASS_TEACHER)

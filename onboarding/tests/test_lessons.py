@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from journal.models import HistoryEntry
 from journal.services import Origin
 from journal.tests import factories as f
+from journal.tests.factories import journal_entries
 from onboarding import services
 
 TUESDAY = datetime.date(2026, 11, 24)
@@ -27,7 +28,7 @@ def test_move_within_the_period(lesson, origin):
     services.lesson_move(origin=origin, lesson=lesson, date=datetime.date(2026, 11, 25), number=4)
     lesson.refresh_from_db()
     assert (lesson.date, lesson.number) == (datetime.date(2026, 11, 25), 4)
-    entry = HistoryEntry.objects.get(kind=HistoryEntry.Kind.LESSON, lesson_id=lesson.pk)
+    entry = journal_entries().get(kind=HistoryEntry.Kind.LESSON, lesson_id=lesson.pk)
     assert entry.old["date"] == "2026-11-24" and entry.new["number"] == 4
 
 

@@ -141,6 +141,7 @@ def application_add(request):
         data = form.cleaned_data
         try:
             guardianships.application_record(
+                by=request.user,
                 parent=data["parent"],
                 student=data["student"],
                 kind=data["kind"],
@@ -169,6 +170,7 @@ def application_register(request, guardianship_id):
     if form.is_valid():
         try:
             guardianships.application_record(
+                by=request.user,
                 parent=guardianship.parent,
                 student=guardianship.student,
                 kind=guardianship.kind,
