@@ -35,8 +35,8 @@ D = datetime.date
 PASSWORD = "bench84"
 MSK = "Europe/Moscow"
 
-try:  # the demo's name lists, when present (journal/demo is another issue's package)
-    from journal.demo import names as _names
+try:  # the demo's name lists, when present
+    from demo import names as _names
 
     SURNAMES = list(_names.SURNAMES)
     BOY_NAMES = list(_names.BOY_NAMES)

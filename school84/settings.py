@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "journal",
     "diary",
     "audit",
+    "demo",  # the demo school generator: above every other app, imported by nothing but bench/
 ]
 
 MIDDLEWARE = [

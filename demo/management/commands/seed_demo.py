@@ -9,9 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from journal import pagecache
-from journal.demo.accounts import accounts_table
-from journal.demo.builder import (
+from demo.accounts import accounts_table
+from demo.build import (
     DEFAULT_SEED,
     DEMO_PASSWORD,
     FULL_CLASS_COUNT,
@@ -21,7 +20,8 @@ from journal.demo.builder import (
     DemoSeedError,
     demo_school_exists,
 )
-from journal.demo.reset import wipe_demo
+from demo.reset import wipe_demo
+from journal import pagecache
 
 COUNT_LABELS = [
     ("classes", "классов"),

@@ -17,10 +17,10 @@ from django.db.models import Count, F, Q
 from django.test import RequestFactory
 from django.test.utils import override_settings
 
+from demo.accounts import DEMO_USERNAMES
+from demo.build import DEMO_PASSWORD, HOLIDAYS, LATE_DAYS, MSK
+from demo.reset import wipe_demo
 from diary.models import DiaryVisit
-from journal.demo.accounts import DEMO_USERNAMES
-from journal.demo.builder import DEMO_PASSWORD, HOLIDAYS, LATE_DAYS, MSK
-from journal.demo.reset import wipe_demo
 from journal.history import GENESIS_HASH
 from journal.models import (
     Attendance,

@@ -118,7 +118,7 @@ SMALL_CLASS_COUNT = 4
 _GRADE_ORDER = [5, 10, 2, 8, 11, 1, 6, 9, 3, 7, 4]
 CLASS_ORDER = [(grade, letter) for letter in LETTERS for grade in _GRADE_ORDER] + [(1, "Д")]
 DEMO_CLASS = (7, "А")
-#: The demo accounts, one per role (see ``journal.demo.accounts``).
+#: The demo accounts, one per role (see ``demo.accounts``).
 DEMO_USERNAMES = ["teacher", "teacher2", "deputy", "director", "sysadmin", "parent", "student"]
 #: The late teacher has entered no marks for lessons of the last this many days.
 LATE_DAYS = 17
