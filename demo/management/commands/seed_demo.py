@@ -10,17 +10,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.accounts import accounts_table
-from demo.build import (
-    DEFAULT_SEED,
-    DEMO_PASSWORD,
-    FULL_CLASS_COUNT,
-    GAPS,
-    SMALL_CLASS_COUNT,
-    DemoSchoolBuilder,
-    DemoSeedError,
-    demo_school_exists,
-)
+from demo.build import DEFAULT_SEED, DEMO_PASSWORD, build_demo, demo_school_exists
+from demo.plan import FULL_CLASS_COUNT, GAPS, SMALL_CLASS_COUNT
 from demo.reset import wipe_demo
+from demo.write import DemoSeedError
 from journal import pagecache
 
 COUNT_LABELS = [
@@ -107,8 +100,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 if options["reset"]:
                     wipe_demo()
-                builder = DemoSchoolBuilder(today=today, classes=classes, seed=options["seed"])
-                counts = builder.build()
+                counts = build_demo(today=today, classes=classes, seed=options["seed"])
                 pagecache.everything_changed()  # bulk inserts send no signals; a reset school reuses ids
         except DemoSeedError as error:
             raise CommandError(str(error)) from error
