@@ -41,6 +41,7 @@ from demo.plan import (
     PClass,
     PeriodDates,
     Person,
+    PParent,
     PStaff,
     PStudent,
     PTeacher,
@@ -338,7 +339,7 @@ class SchoolBuilder:
         users, roles = [], []
         for k, (person, login) in enumerate(people):
             self.uid[person], self.login[person] = uid + k, login
-            habit = getattr(person, "habit", None)
+            habit = person.habit if isinstance(person, PStudent | PParent) else None
             last_login = at(plan.today - datetime.timedelta(days=habit.last), 19) if habit else None
             email = f"{login}@bench.example" if person.email else ""
             users.append(

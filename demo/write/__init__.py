@@ -27,7 +27,7 @@ from journal.models import (
     WorkType,
 )
 
-from ..plan import PAssignment, PClass, PStudent, SchoolPlan, at
+from ..plan import PAssignment, PClass, Person, PStudent, SchoolPlan, at
 
 BATCH = 2000
 
@@ -55,14 +55,14 @@ class Written:
     #: name → work type
     work_types: dict[str, WorkType] = field(default_factory=dict)
     #: plan person (staff, teacher, student, parent) → account
-    users: dict[object, User] = field(default_factory=dict)
+    users: dict[Person, User] = field(default_factory=dict)
     classes: dict[PClass, SchoolClass] = field(default_factory=dict)
     students: dict[PStudent, Student] = field(default_factory=dict)
     groups: dict[tuple[PClass, int], StudentGroup] = field(default_factory=dict)
     assignments: dict[PAssignment, TeachingAssignment] = field(default_factory=dict)
     topics: dict[PAssignment, list[PlannedTopic]] = field(default_factory=dict)
     #: person → their diary visits: (when, child, page)
-    visits: dict[object, list[tuple[datetime.datetime, PStudent, str]]] = field(default_factory=dict)
+    visits: dict[Person, list[tuple[datetime.datetime, PStudent, str]]] = field(default_factory=dict)
 
     def rng(self, stage: str) -> random.Random:
         return self.plan.rng(f"write:{stage}")
