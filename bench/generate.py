@@ -129,7 +129,8 @@ def _plan_tables(b: SchoolBuilder, cur) -> None:
         """
         CREATE TEMP TABLE b_assignments (id bigint PRIMARY KEY, teacher_id bigint, subject_id bigint,
                                          kind text, graded boolean, homework boolean, room text) ON COMMIT DROP;
-        CREATE TEMP TABLE b_members (assignment_id bigint, teacher_id bigint, student_id bigint) ON COMMIT DROP;
+        CREATE TEMP TABLE b_members (assignment_id bigint, teacher_id bigint, student_id bigint, graded boolean)
+            ON COMMIT DROP;
         CREATE TEMP TABLE b_ktp (assignment_id bigint, pos int, title text, planned_date date,
                                  work_type_id bigint, topic_id bigint) ON COMMIT DROP;
         CREATE TEMP TABLE b_readers (user_id bigint, student_id bigint, rate int, last int) ON COMMIT DROP;
@@ -143,13 +144,13 @@ def _plan_tables(b: SchoolBuilder, cur) -> None:
         homework = info.homework and a.cls.grade >= 2
         teacher = b.uid[a.teacher]
         rows.append((aid, teacher, s.subjects[a.subject], a.cls.kind, graded, homework, a.room))
-        members += [(aid, teacher, b.student_id[st]) for st in a.students]
+        members += [(aid, teacher, b.student_id[st], graded) for st in a.students]
         for pos, ((title, work), (day, _number)) in enumerate(zip(a.ktp, a.dates, strict=True), start=1):
             work_type = s.work_types[work][0] if work else None
             topics.append((aid, pos, title[:500], day, work_type, topic_id if a.has_ktp else None))
             topic_id += a.has_ktp
     copy_rows(cur, "b_assignments", ["id", "teacher_id", "subject_id", "kind", "graded", "homework", "room"], rows)
-    copy_rows(cur, "b_members", ["assignment_id", "teacher_id", "student_id"], members)
+    copy_rows(cur, "b_members", ["assignment_id", "teacher_id", "student_id", "graded"], members)
     copy_rows(cur, "b_ktp", ["assignment_id", "pos", "title", "planned_date", "work_type_id", "topic_id"], topics)
     readers = [
         (b.uid[p], b.student_id[child], round(p.habit.per_week / 7 * 1000), p.habit.last)
@@ -176,26 +177,28 @@ def _plan_tables(b: SchoolBuilder, cur) -> None:
 
 
 def _marks(b: SchoolBuilder, cur, lessons: tuple[int, int], *, grid: int) -> None:
-    """About half the cells of graded lessons (every cell of the grid); the КТП's assessed works with their type."""
+    """About half the cells of graded lessons (every cell of the grid); the КТП's assessed works with their type.
+
+    One join on a VALUES list picks the work type: keys 0–19 are the current marks' mix, 100 + id a planned work.
+    """
     s = b.s
     wt = s.work_types
-    choice = [s.default_work_type] * 15 + [wt[curriculum.WT_HOMEWORK][0]] * 2
-    choice += [wt[curriculum.WT_INDEPENDENT][0]] * 2 + [wt[curriculum.WT_CHECK][0]]
+    mix = [s.default_work_type] * 15 + [wt[curriculum.WT_HOMEWORK][0]] * 2
+    mix += [wt[curriculum.WT_INDEPENDENT][0]] * 2 + [wt[curriculum.WT_CHECK][0]]
     weights = dict(wt.values())
-    values_sql = ", ".join(f"({k}, {pk}, {weights[pk]})" for k, pk in enumerate(choice))
+    keyed = [(k, pk) for k, pk in enumerate(mix)] + [(100 + pk, pk) for pk in sorted(weights)]
+    values_sql = ", ".join(f"({k}, {pk}, {weights[pk]})" for k, pk in keyed)
     cur.execute(
         f"""
         INSERT INTO journal_mark (student_id, lesson_id, value, passed, work_type_id, weight, comment,
                                   entered_by_id, entered_at, changed_by_id, changed_at, version)
         SELECT m.student_id, l.id,
                (ARRAY[2,3,3,3,4,4,4,4,4,4,4,5,5,5,5,5,5,5,5,5])[1 + h.v %% 20],
-               NULL, coalesce(pt.assessed_work_type_id, w.id), coalesce(ptw.weight, w.weight), '',
+               NULL, w.id, w.weight, '',
                m.teacher_id, h.at, m.teacher_id, h.at, 1
         FROM journal_lesson l
-        JOIN b_assignments a ON a.id = l.assignment_id AND a.graded
-        JOIN b_members m ON m.assignment_id = l.assignment_id
+        JOIN b_members m ON m.assignment_id = l.assignment_id AND m.graded
         LEFT JOIN journal_plannedtopic pt ON pt.id = l.planned_topic_id
-        LEFT JOIN journal_worktype ptw ON ptw.id = pt.assessed_work_type_id
         CROSS JOIN LATERAL (
             SELECT (l.id * 7919 + m.student_id * 104729 + l.id * m.student_id) %% 1000 AS h1,
                    (l.id * 31 + m.student_id * 17) AS v,
@@ -203,7 +206,8 @@ def _marks(b: SchoolBuilder, cur, lessons: tuple[int, int], *, grid: int) -> Non
                        + CASE WHEN m.teacher_id = %(late)s AND (l.id * 13) %% 100 < %(late_share)s
                               THEN interval '12 days' ELSE interval '0' END AS at
         ) h
-        JOIN (VALUES {values_sql}) AS w(k, id, weight) ON w.k = (h.v / 20) %% 20
+        JOIN (VALUES {values_sql}) AS w(k, id, weight)
+          ON w.k = coalesce(100 + pt.assessed_work_type_id, (h.v / 20) %% 20)
         WHERE l.id BETWEEN %(lo)s AND %(hi)s
           AND (l.assignment_id = %(grid)s OR h.h1 < %(density)s)
           AND NOT (m.teacher_id = %(late)s AND l.date >= %(today)s::date - %(late_days)s AND l.date <= %(today)s)
