@@ -17,8 +17,8 @@ What is knowingly different from data written by the services (and why it does n
   reference holds. Lessons are inserted with their triggers on (``journal_lesson_date_in_year`` checks
   every date);
 - the year is filled to its end: lessons, marks and attendance exist for the whole school year, also
-  after today, so the tables have the size they reach in May (a school: ~43,000 lessons, ~570,000 marks;
-  twenty schools: ~11.4 million marks).
+  after today, so the tables have the size they reach in May (a school: ~43,000 lessons, ~565,000 marks;
+  twenty schools: ~11.3 million marks).
 
 On top of the plan, the bench school (number 1) has the scenarios' shapes: the grid class 10А has 30
 students and 60 algebra lessons in its half-year, every cell marked; the save class 10Б (30 students, the
