@@ -371,7 +371,9 @@ def main(argv=None) -> int:
     from django.core.management import call_command
     from django.db import connections
 
-    from . import data
+    from demo.plan import calendar_for
+
+    from . import data, database
     from .scenarios import Bench, Http
 
     wanted = set(args.scenarios)
@@ -396,9 +398,10 @@ def main(argv=None) -> int:
         phases["migrate_s"] = round(time.monotonic() - step, 1)
         step = time.monotonic()
         log("Building school 1 (1,200 students, a year of journal)…")
-        calendar = data.calendar_for(today)
         with psycopg.connect(dsn) as conn:
-            shared = data.build_shared(conn, calendar=calendar, password_hash=make_password(data.PASSWORD))
+            shared = data.build_shared(
+                conn, calendar=calendar_for(today), today=today, password_hash=make_password(data.PASSWORD)
+            )
         results, timings = data.build_schools(dsn, shared, range(1, 2), loaders=1, log=log)
         meta = {
             "today": today.isoformat(),
@@ -416,7 +419,7 @@ def main(argv=None) -> int:
     actors = meta["actors"]
     year_period = meta["shared"]["periods"]["year:1"]
     with psycopg.connect(dsn) as conn:
-        sizes_school = data.table_sizes(conn)
+        sizes_school = database.table_sizes(conn)
 
     http = Http("127.0.0.1", args.port)
     bench = Bench(
@@ -466,7 +469,7 @@ def main(argv=None) -> int:
             attempt("marks", bench.marks, "school")
         if "nightly" in wanted or "dashboard" in wanted:
             attempt("nightly", bench.nightly, "school", meta["schools"], sys.executable)
-            data.backfill_compliance_history(dsn, days=63, log=log)
+            database.backfill_compliance_history(dsn, days=63, log=log)
         if "dashboard" in wanted:
             attempt("dashboard", bench.dashboard, "school")
         if "pdf_class" in wanted:
@@ -492,7 +495,7 @@ def main(argv=None) -> int:
                 log(f"Building schools {meta['schools'] + 1}…{args.schools} ({args.loaders} loaders side by side)…")
                 with psycopg.connect(dsn) as conn:
                     shared = data.load_shared(
-                        conn, calendar=data.calendar_for(today), password_hash=make_password(data.PASSWORD)
+                        conn, calendar=calendar_for(today), today=today, password_hash=make_password(data.PASSWORD)
                     )
                 results, timings = data.build_schools(
                     dsn, shared, range(meta["schools"] + 1, args.schools + 1), loaders=args.loaders, log=log
@@ -505,7 +508,7 @@ def main(argv=None) -> int:
                 write_meta(dsn, meta)
             phases["build_city_s"] = round(time.monotonic() - step, 1)
             with psycopg.connect(dsn) as conn:
-                sizes_city = data.table_sizes(conn)
+                sizes_city = database.table_sizes(conn)
             step = time.monotonic()
             server = gunicorn(args, full_env)
             server.start()
@@ -514,7 +517,7 @@ def main(argv=None) -> int:
             log(f"City scale ({args.schools} schools):")
             if "nightly" in wanted or "dashboard" in wanted:
                 attempt("nightly", bench.nightly, "city", meta["schools"], sys.executable)
-                data.backfill_compliance_history(dsn, days=63, log=log)
+                database.backfill_compliance_history(dsn, days=63, log=log)
             if "nightly" in wanted and redis_ok:
                 worker = celery_worker(full_env).start()
                 attempt("celery", wait_celery)
@@ -565,7 +568,7 @@ def main(argv=None) -> int:
         connections.close_all()
 
     with psycopg.connect(dsn) as conn:
-        indexes = data.index_usage(conn)
+        indexes = database.index_usage(conn)
     phases["total_s"] = round(time.monotonic() - run_started, 1)
     report = {
         "machine": machine(dsn),

@@ -752,7 +752,7 @@ class Bench:
 
         return self.page(
             "week",
-            "parent's diary, this week of a 7th-grader (10 subjects)",
+            f"parent's diary, this week of a 7th-grader ({a.get('diary_subjects', 10)} subjects)",
             "parent",
             f"/diary/{a['diary_student']}/week/",
             scale=scale,
@@ -778,7 +778,7 @@ class Bench:
 
         return self.page(
             "marks",
-            f"parent's diary, marks of the period ({period}), 10 subjects",
+            f"parent's diary, marks of the period ({period}), {a.get('diary_subjects', 10)} subjects",
             "parent",
             f"/diary/{a['diary_student']}/marks/",
             scale=scale,
@@ -812,7 +812,8 @@ class Bench:
         self.sql[f"pdf_class@{scale}"] = [q["sql"] for q in captured]
         result = {
             "name": "pdf_class",
-            "title": "summary sheet PDF of one class (30 students × 10 subjects + change table)",
+            "title": f"summary sheet PDF of one class (30 students × {a.get('grid_class_subjects', 10)} subjects"
+            " + change table)",
             "scale": scale,
             "method": "GET",
             "path": path,

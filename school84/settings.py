@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "onboarding",
     "diary",
     "audit",
+    "demo",  # the demo school generator: above every other app, imported by nothing but bench/
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""Fast checks of the bench's own logic (no database, no server): calendar, timetable, targets, report."""
+"""Fast checks of the bench's own logic (no database, no server): calendar, the schools' shapes, targets, report."""
 
 import datetime
 
@@ -6,6 +6,7 @@ import pytest
 
 from bench import data, report
 from bench.scenarios import CpuMeter, verdict
+from demo.plan import calendar_for
 
 
 @pytest.mark.parametrize(
@@ -13,43 +14,44 @@ from bench.scenarios import CpuMeter, verdict
     [datetime.date(2026, 11, 28), datetime.date(2026, 9, 1), datetime.date(2027, 1, 3), datetime.date(2027, 7, 15)],
 )
 def test_today_lies_in_the_bench_year_whatever_the_date(today):
-    calendar = data.calendar_for(today)
+    calendar = calendar_for(today)
 
     assert calendar.year_start <= today <= calendar.year_end
     assert calendar.lessons_end <= calendar.year_end
 
 
-def test_the_timetable_fills_every_day_once_per_lesson_number():
-    units = [(u, h) for u, (_subject, h) in enumerate(data.CURRICULUM["senior"])]
-
-    slots = data._timetable(units)
-
-    assert len(slots) == sum(data.DAY_LENGTHS) == 27
-    assert len({(day, number) for _u, day, number in slots}) == 27
-    assert all(1 <= number <= max(data.DAY_LENGTHS) for _u, _d, number in slots)
-    assert not set(data.SAVE_LESSON_NUMBERS) & {number for _u, _d, number in slots}
-
-
 @pytest.mark.parametrize("today", [datetime.date(2026, 11, 28), datetime.date(2027, 3, 1)])
-def test_the_grid_half_year_has_room_for_sixty_algebra_lessons(today):
-    calendar = data.calendar_for(today)
-    units = [(u, h) for u, (_subject, h) in enumerate(data.CURRICULUM["senior"])]
-    algebra = [(day, number) for unit, day, number in data._timetable(units) if unit == 0]
-    half = calendar.half_containing(today)
-    _n, start, end, _deadline = calendar.halves[half - 1]
+def test_the_bench_school_has_the_scenarios_shapes(today):
+    plan = data.plan_for(1, calendar_for(today), today)
+    grid = next(a for a in plan.class_of(*data.GRID_CLASS).assignments if a.subject == data.GRID_SUBJECT)
+    save = next(a for a in plan.class_of(*data.SAVE_CLASS).assignments if a.subject == data.GRID_SUBJECT)
 
-    days = [start + datetime.timedelta(days=i) for i in range((end - start).days + 1)]
-    lessons = sum(
-        1 for day in days if calendar.is_school_day(day) for weekday, _n in algebra if weekday == day.isoweekday()
-    )
+    # The peer's markbook: 30 students × 60 lessons of one subject in the half-year of today.
+    assert len(grid.students) == len(save.students) == data.GRID_STUDENTS
+    lessons = data.grid_lessons(plan, grid)
+    half = data.grid_half(plan)
+    assert len(set(lessons)) == data.GRID_LESSONS
+    assert all(half.start <= day <= half.end and plan.calendar.is_school_day(day) for day, _n in lessons)
+    # The saves: the grid's teacher in another class of 30, on lessons numbered outside its timetable; a teacher
+    # whose lessons carry none of the planted gaps.
+    assert save.teacher is grid.teacher
+    assert grid.teacher.index in plan.protected
+    assert grid.teacher not in plan.gap_teachers and grid.teacher is not plan.late_teacher
+    taught = {number for lessons in save.cls.schedule.values() for number, _a in lessons}
+    assert not set(data.SAVE_LESSON_NUMBERS) & taught
+    assert all(0 <= number <= 10 for number in data.SAVE_LESSON_NUMBERS)
 
-    assert lessons >= data.GRID_LESSONS
 
+def test_bench_schools_are_different_schools_of_the_same_size():
+    today = datetime.date(2026, 11, 28)
+    one, two = (data.plan_for(n, calendar_for(today), today) for n in (1, 2))
 
-def test_every_curriculum_has_ten_subjects_and_27_lessons_a_week():
-    for subjects in data.CURRICULUM.values():
-        assert len(subjects) == 10
-        assert sum(hours for _name, hours in subjects) == 27
+    assert [s.full_name for s in one.students] != [s.full_name for s in two.students]
+    for plan in (one, two):
+        assert len(plan.classes) == 45
+        assert 1150 <= len(plan.students) <= 1250
+        assert 1850 <= len(plan.parents) <= 2100
+        assert 75 <= len(plan.teachers) <= 85
 
 
 def test_verdict_names_each_missed_target_with_its_margin():

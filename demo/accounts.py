@@ -2,7 +2,8 @@
 
 from journal.models import Guardianship, User
 
-from .builder import DEMO_PASSWORD, DEMO_USERNAMES
+from .build import DEMO_PASSWORD
+from .plan import DEMO_USERNAMES
 
 #: login → role as shown in the table
 ROLE_LABELS = {

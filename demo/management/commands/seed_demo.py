@@ -9,19 +9,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from demo.accounts import accounts_table
+from demo.build import DEFAULT_SEED, DEMO_PASSWORD, build_demo, demo_school_exists
+from demo.plan import FULL_CLASS_COUNT, GAPS, SMALL_CLASS_COUNT
+from demo.reset import wipe_demo
+from demo.write import DemoSeedError
 from journal import pagecache
-from journal.demo.accounts import accounts_table
-from journal.demo.builder import (
-    DEFAULT_SEED,
-    DEMO_PASSWORD,
-    FULL_CLASS_COUNT,
-    GAPS,
-    SMALL_CLASS_COUNT,
-    DemoSchoolBuilder,
-    DemoSeedError,
-    demo_school_exists,
-)
-from journal.demo.reset import wipe_demo
 from journal.models import HistoryEntry
 from journal.services import Origin
 from journal.services.baseline import baseline_all
@@ -113,8 +106,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 if options["reset"]:
                     wipe_demo()
-                builder = DemoSchoolBuilder(today=today, classes=classes, seed=options["seed"])
-                counts = builder.build()
+                counts = build_demo(today=today, classes=classes, seed=options["seed"])
                 # The school's lessons, rules, guardianships and rights enter the history as they were built,
                 # so verify_journal compares every one of them from the first day.
                 counts["history"] = counts.get("history", 0) + baseline_all(origin=SEED)

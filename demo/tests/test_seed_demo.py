@@ -17,10 +17,11 @@ from django.db.models import Count, F, Q
 from django.test import RequestFactory
 from django.test.utils import override_settings
 
+from demo.accounts import DEMO_USERNAMES
+from demo.build import DEMO_PASSWORD
+from demo.plan import DEMO_YEAR, LATE_DAYS, MSK, school_year
+from demo.reset import wipe_demo
 from diary.models import DiaryVisit
-from journal.demo.accounts import DEMO_USERNAMES
-from journal.demo.builder import DEMO_PASSWORD, HOLIDAYS, LATE_DAYS, MSK
-from journal.demo.reset import wipe_demo
 from journal.history import GENESIS_HASH
 from journal.models import (
     Attendance,
@@ -185,7 +186,7 @@ def test_history_has_one_entry_per_journal_write_and_the_verifier_agrees(small_s
 
 def test_lessons_follow_the_timetable_on_school_days_only(small_school):
     holidays = list(Holiday.objects.all())
-    assert {h.name for h in holidays} >= {name for name, *_ in HOLIDAYS}
+    assert {h.name for h in holidays} >= {name for name, *_ in school_year(DEMO_YEAR).holidays}
     dates = set(Lesson.objects.values_list("date", flat=True))
     assert min(dates) == datetime.date(2026, 9, 1)
     assert max(dates) <= TODAY
