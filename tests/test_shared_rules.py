@@ -112,3 +112,28 @@ def test_the_superuser_counts_as_the_sysadmin_everywhere(sysadmin, teacher):
     root = f.UserFactory(is_superuser=True, is_staff=True)
     assert is_sysadmin(sysadmin) and is_sysadmin(root)
     assert not is_sysadmin(teacher)
+
+
+# --- The chain's head, printed (issue 14, point 6) ----------------------------------------------------------------
+
+
+def test_the_head_is_printed_on_the_sheet_and_shown_on_the_dashboard(
+    class_5a, student, quarter, deputy, client_for, frozen_now, capsys
+):
+    from django.core.management import call_command
+
+    from journal.models import HistoryHead
+
+    head = HistoryHead.objects.get(id=1)
+    client = client_for(deputy)
+    sheet = client.get(reverse("audit:summary_sheet_pdf"), {"class": class_5a.pk, "period": quarter.pk})
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(sheet.content)).pages).replace("\n", "")
+    assert head.last_hash in text and f"записей: {head.entries}" in text
+    register = client.get(reverse("audit:late_change_register_pdf"), {"period": quarter.pk})
+    assert head.last_hash in "".join(p.extract_text() for p in PdfReader(io.BytesIO(register.content)).pages).replace(
+        "\n", ""
+    )
+    assert head.last_hash in client.get(reverse("audit:dashboard")).content.decode()
+    # What a sysadmin does with a printed head: it is in the chain.
+    call_command("verify_journal", head=head.last_hash)
+    assert "есть в истории" in capsys.readouterr().out

@@ -155,6 +155,23 @@ def test_a_one_time_password_must_be_changed_first(client, class_5a_people, sysa
     assert page.status_code == 200 and page.redirect_chain[-1][0].startswith("/diary/")
 
 
+def test_no_password_is_set_without_the_current_one_after_the_first_login(client_for, teacher):
+    """A session left open must not let a passer-by set a new password: only the forced first change skips it."""
+    client = client_for(teacher)
+    response = client.post(
+        "/plan/password/", {"new_password1": "Chuzhoy-84-parol", "new_password2": "Chuzhoy-84-parol"}
+    )
+    assert response.status_code == 302 and response.url == "/accounts/password/"
+    assert User.objects.get(pk=teacher.pk).check_password("pass")
+    # The ordinary page asks for the current password.
+    response = client.post(
+        "/accounts/password/",
+        {"old_password": "wrong", "new_password1": "Chuzhoy-84-parol", "new_password2": "Chuzhoy-84-parol"},
+    )
+    assert response.status_code == 200
+    assert User.objects.get(pk=teacher.pk).check_password("pass")
+
+
 def test_staff_slips_for_imported_teachers(client_for, school, year, sysadmin, today):
     report = imports.people_import(data=sample("people_teachers.csv"), filename="t.csv", by=sysadmin, dry_run=False)
     assert report.applied

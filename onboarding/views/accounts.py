@@ -224,7 +224,13 @@ def application_reject(request, guardianship_id):
 
 @require_http_methods(["GET", "POST"])
 def password(request):
-    """The one-time password is replaced by the user's own (forced by ``middleware``)."""
+    """The one-time password is replaced by the user's own (forced by ``middleware``).
+
+    Only then: anyone else changes their password on ``password_change``, which asks for the current one (a
+    session left open must not let a passer-by take the account over).
+    """
+    if not request.user.must_change_password:
+        return redirect("password_change")
     form = forms.FirstPasswordForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save(commit=False)

@@ -277,8 +277,8 @@ def sized_school(request, db):
 
 
 # The session's user, the school (that of the teacher card, else the first), the page versions
-# (journal.pagecache), then the stored results.
-DASHBOARD_QUERIES = 8
+# (journal.pagecache), the stored results, and the history's head (printed under the page).
+DASHBOARD_QUERIES = 9
 CRITERION_QUERIES = 7
 FINDINGS_QUERIES = 5
 MY_CLASS_QUERIES = 5
@@ -297,10 +297,11 @@ def test_dashboard_costs_the_same_queries_whatever_the_size(sized_school, deputy
     with django_assert_num_queries(DASHBOARD_QUERIES):
         response = client.get(reverse("audit:dashboard"))
     assert response.status_code == 200
-    with django_assert_num_queries(3):  # the user, the school and the page versions: the rest is in the page cache
+    # the user, the school, the page versions and the history's head: the rest is in the page cache
+    with django_assert_num_queries(4):
         again = client.get(reverse("audit:dashboard"))
     assert _without_csrf(again) == _without_csrf(response)
-    with django_assert_num_queries(DASHBOARD_QUERIES - 1):  # the export is never cached: no page versions
+    with django_assert_num_queries(DASHBOARD_QUERIES - 2):  # the export: no page versions, no head
         assert client.get(reverse("audit:dashboard"), {"format": "xlsx"}).status_code == 200
 
 
