@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint format migrations-check worker beat bench sysdeps venv serve clean
+.PHONY: demo test test-dates lint format migrations-check worker beat bench sysdeps venv serve clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ serve: venv
 ## The whole test suite (SQLite without DATABASE_URL; PostgreSQL and Redis with DATABASE_URL and REDIS_URL).
 test: venv sysdeps
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+## The whole suite three more times, the machine's clock moved to a Sunday, 1 September and 31 December: no test
+## may depend on the real date (they freeze their own «today»).
+test-dates: venv sysdeps
+	for day in 2026-12-06 2026-09-01 2026-12-31; do $(BIN)/pytest -n 2 --dist loadfile -q --machine-date $$day $(PYTEST_ARGS) || exit 1; done
 
 lint: venv
 	$(BIN)/ruff check .

@@ -1,8 +1,17 @@
-"""Suite-wide fixtures: service markers, the append-only triggers around flushes, the cast."""
+"""Suite-wide fixtures: service markers, the append-only triggers around flushes, the cast, the machine's date.
 
+Every test passes on any day of the year: the tests freeze the clock at the cast's «today» or travel to the
+instants they test. To prove it, the whole suite runs with the machine's own clock moved to another day —
+``make test-dates`` runs it as if it were a Sunday, 1 September and 31 December::
+
+    .venv/bin/pytest --machine-date 2026-12-06      # or MACHINE_DATE=2026-12-06
+"""
+
+import datetime
 import os
 
 import pytest
+import time_machine
 from django.db import connection
 
 from journal import dbtriggers
@@ -10,6 +19,39 @@ from journal import dbtriggers
 pytest_plugins = ["journal.tests.cast"]
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--machine-date",
+        default=os.environ.get("MACHINE_DATE", ""),
+        help="run the suite as if the machine's clock said this day (YYYY-MM-DD), 10:00 Moscow time",
+    )
+
+
+_machine_clock = None
+
+
+def pytest_configure(config):
+    """Move the real clock (ticking) for the whole run: tests must not depend on it."""
+    global _machine_clock
+    value = config.getoption("--machine-date")
+    if value:
+        day = datetime.date.fromisoformat(value)
+        _machine_clock = time_machine.travel(
+            datetime.datetime.combine(day, datetime.time(7, 0), tzinfo=datetime.UTC), tick=True
+        )
+        _machine_clock.start()
+
+
+def pytest_unconfigure(config):
+    if _machine_clock is not None:
+        _machine_clock.stop()
+
+
+def pytest_report_header(config):
+    value = config.getoption("--machine-date")
+    return f"machine date: {value} (the real clock moved)" if value else None
 
 
 def pytest_runtest_setup(item):

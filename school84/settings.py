@@ -249,10 +249,21 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
-)
+
+
+def email_backend_for(environ, debug: bool) -> str:
+    """Where the letters go: the backend named in EMAIL_BACKEND; with EMAIL_HOST an SMTP server, whatever DEBUG
+    says (a demo told to send must not pretend to); otherwise, in the demo, files under var/mail (the sysadmin
+    reads them) and in production the local SMTP server."""
+    if environ.get("EMAIL_BACKEND"):
+        return environ["EMAIL_BACKEND"]
+    if environ.get("EMAIL_HOST") or not debug:
+        return "django.core.mail.backends.smtp.EmailBackend"
+    return "django.core.mail.backends.filebased.EmailBackend"
+
+
+EMAIL_BACKEND = email_backend_for(os.environ, DEBUG)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", "25")
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

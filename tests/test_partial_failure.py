@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import redis
+import time_machine
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -123,6 +124,14 @@ def _session_of(user) -> str:
     client = Client()
     client.force_login(user)
     return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+@pytest.fixture(autouse=True)
+def _real_clock():
+    """The app processes run on the machine's real clock, so this test does too (sessions, dates), even when the
+    suite runs with the clock moved (``--machine-date``)."""
+    with time_machine.travel(time_machine.escape_hatch.time.time(), tick=True):
+        yield
 
 
 @pytest.fixture

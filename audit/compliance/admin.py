@@ -40,10 +40,37 @@ class TeacherTimelinessAdmin(ReadOnlyAdmin):
         return obj.percent_on_time
 
 
+class DeliveryFilter(admin.SimpleListFilter):
+    title = _("доставка")
+    parameter_name = "delivery"
+
+    def lookups(self, request, model_admin):
+        return [("failed", _("не отправлено (ошибка)")), ("sent", _("отправлено"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "failed":
+            return queryset.filter(sent_at__isnull=True, failed_at__isnull=False)
+        if self.value() == "sent":
+            return queryset.filter(sent_at__isnull=False)
+        return queryset
+
+
 @admin.register(SentReminder)
 class SentReminderAdmin(ReadOnlyAdmin):
-    list_display = ("claimed_at", "sent_at", "kind", "teacher", "lesson")
-    list_filter = ("kind",)
+    """Reminders to teachers: what was sent, through which backend, and what failed (retried with backoff)."""
+
+    list_display = (
+        "claimed_at",
+        "sent_at",
+        "backend",
+        "kind",
+        "teacher",
+        "lesson",
+        "attempts",
+        "failed_at",
+        "last_error",
+    )
+    list_filter = (DeliveryFilter, "kind", "backend")
     list_select_related = ("teacher", "lesson")
     date_hierarchy = "claimed_at"
 

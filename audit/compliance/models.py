@@ -257,6 +257,12 @@ class SentReminder(models.Model):
     claim = models.UUIDField()
     claimed_at = models.DateTimeField(_("поставлено"))
     sent_at = models.DateTimeField(_("отправлено"), null=True, blank=True)
+    #: The e-mail backend that accepted the letter (console and file backends deliver nothing to anyone).
+    backend = models.CharField(_("способ отправки"), max_length=120, blank=True)
+    #: A failed send stays here (for the sysadmin) until a retry sends it.
+    failed_at = models.DateTimeField(_("последняя ошибка"), null=True, blank=True)
+    last_error = models.CharField(_("текст ошибки"), max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("попыток"), default=0)
 
     class Meta:
         verbose_name = _("напоминание учителю")

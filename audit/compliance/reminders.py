@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from journal import windows
 from journal.models import EditWindow, Lesson, Mark, School, User
@@ -142,7 +143,16 @@ def _claim(
     ]
     with transaction.atomic():
         SentReminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        # A letter that failed before is this run's to send again (its row stays, with the error, until then).
+        SentReminder.objects.filter(
+            lesson_id__in=[d.lesson.pk for d in due], sent_at__isnull=True, failed_at__isnull=False
+        ).update(claim=token)
     return token, set(SentReminder.objects.filter(claim=token).values_list("lesson_id", "kind"))
+
+
+def backend_name(connection) -> str:
+    """The dotted name of the e-mail backend that took a letter."""
+    return f"{type(connection).__module__}.{type(connection).__name__}"
 
 
 def _url(path: str) -> str:
@@ -204,15 +214,21 @@ def reminders_send(*, school_id: int, now: datetime.datetime | None = None) -> i
         digest.lessons.append(DueLesson(lesson=d.lesson, kinds=kinds, until=d.until))
     sent, failure = 0, None
     with get_connection() as connection:
+        backend = backend_name(connection)
         for teacher_id, digest in digests.items():
+            rows = SentReminder.objects.filter(claim=token, teacher_id=teacher_id)
             try:
-                connection.send_messages([_render(digest)])
-            except Exception as error:  # the letter failed: release its rows so a retry sends them
+                accepted = connection.send_messages([_render(digest)])
+            except Exception as error:  # kept as failed (the sysadmin sees it); the retry sends it
                 logger.warning("reminder to user %s failed: %s", teacher_id, error)
-                SentReminder.objects.filter(claim=token, teacher_id=teacher_id).delete()
+                rows.update(failed_at=timezone.now(), last_error=str(error)[:500], attempts=F("attempts") + 1)
                 failure = failure or error
                 continue
-            SentReminder.objects.filter(claim=token, teacher_id=teacher_id).update(sent_at=timezone.now())
+            if not accepted:  # the backend took nothing (fail_silently or a refused recipient)
+                rows.update(failed_at=timezone.now(), last_error=_("письмо не принято"), attempts=F("attempts") + 1)
+                continue
+            # Recorded as sent only now that the backend accepted it, with the backend's name.
+            rows.update(sent_at=timezone.now(), backend=backend, failed_at=None, attempts=F("attempts") + 1)
             sent += 1
     ComplianceState.objects.update_or_create(school=school, defaults={"reminders_at": now})
     if failure is not None:

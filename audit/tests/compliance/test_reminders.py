@@ -98,14 +98,48 @@ def test_a_teacher_without_email_is_skipped(lesson_on, school, teacher):
     assert not SentReminder.objects.exists()
 
 
-def test_a_failed_letter_is_released_for_the_retry(lesson_on, school):
+def test_a_failed_letter_is_kept_for_the_sysadmin_and_sent_by_the_retry(lesson_on, school, sysadmin, client_for):
     lesson_on(D(2026, 11, 26), attendance_checked_at=None)
     with (
         mock.patch.object(EmailBackend, "send_messages", side_effect=smtplib.SMTPServerDisconnected("down")),
         pytest.raises(smtplib.SMTPServerDisconnected),
     ):
         send_reminders(school, AFTERNOON)
-    assert not SentReminder.objects.exists()
+    failed = SentReminder.objects.get()
+    assert failed.sent_at is None and failed.failed_at is not None and failed.attempts == 1
+    assert "down" in failed.last_error
+    # The sysadmin sees it in the admin, filtered as failed.
+    from journal.permissions import sync_role_permissions
+
+    sync_role_permissions()
+    page = client_for(sysadmin).get("/admin/audit/sentreminder/", {"delivery": "failed"})
+    assert page.status_code == 200 and "down" in page.content.decode()
 
     assert send_reminders(school, AFTERNOON + datetime.timedelta(minutes=1)) == 1
     assert len(mail.outbox) == 1
+    sent = SentReminder.objects.get()
+    assert sent.sent_at is not None and sent.failed_at is None and sent.attempts == 2
+    assert sent.backend == "django.core.mail.backends.locmem.EmailBackend"  # the backend that took it
+    assert send_reminders(school, AFTERNOON + datetime.timedelta(minutes=2)) == 0  # never twice
+
+
+def test_a_letter_the_backend_did_not_accept_is_not_recorded_as_sent(lesson_on, school):
+    lesson_on(D(2026, 11, 26), attendance_checked_at=None)
+    with mock.patch.object(EmailBackend, "send_messages", return_value=0):
+        assert send_reminders(school, AFTERNOON) == 0
+    assert SentReminder.objects.get().sent_at is None
+
+
+@pytest.mark.parametrize(
+    ("environ", "debug", "backend"),
+    [
+        ({}, True, "django.core.mail.backends.filebased.EmailBackend"),  # the demo: files under var/mail
+        ({"EMAIL_HOST": "smtp.school84.ru"}, True, "django.core.mail.backends.smtp.EmailBackend"),
+        ({}, False, "django.core.mail.backends.smtp.EmailBackend"),
+        ({"EMAIL_BACKEND": "x.Backend", "EMAIL_HOST": "smtp"}, True, "x.Backend"),
+    ],
+)
+def test_with_an_smtp_host_letters_go_to_it_whatever_debug_says(environ, debug, backend):
+    from school84.settings import email_backend_for
+
+    assert email_backend_for(environ, debug) == backend
