@@ -250,7 +250,6 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 
 
-
 def email_backend_for(environ, debug: bool) -> str:
     """Where the letters go: the backend named in EMAIL_BACKEND; with EMAIL_HOST an SMTP server, whatever DEBUG
     says (a demo told to send must not pretend to); otherwise, in the demo, files under var/mail (the sysadmin
