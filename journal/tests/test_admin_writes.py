@@ -29,6 +29,12 @@ def outside(day, days):
     return datetime.datetime.combine(day + datetime.timedelta(days=days + 1), datetime.time.min, tzinfo=MSK)
 
 
+@pytest.fixture(autouse=True)
+def _school_time(frozen_now, settings):
+    """The suite's «today», and sessions that outlive the tests' travels to the edges of the windows."""
+    settings.SESSION_COOKIE_AGE = 60 * 24 * 60 * 60
+
+
 @pytest.fixture
 def admin_client(sysadmin, client_for):
     sync_role_permissions()

@@ -18,7 +18,7 @@ def _url(view: str, *args) -> str:
     return reverse(f"admin:journal_guardianship_{view}", args=args)
 
 
-def test_guardianship_status_is_read_only_in_the_form(staff, sysadmin, client_for, student):
+def test_guardianship_status_is_read_only_in_the_form(staff, sysadmin, client_for, student, frozen_now):
     guardianship = f.GuardianshipFactory(student=student, status=Guardianship.Status.APPLIED)
     response = client_for(sysadmin).post(
         _url("change", guardianship.pk),
@@ -28,7 +28,7 @@ def test_guardianship_status_is_read_only_in_the_form(staff, sysadmin, client_fo
             "kind": Guardianship.Kind.FATHER,
             "status": Guardianship.Status.ACTIVE,
             "application_number": "З-84",
-            "application_date": "20.11.2026",
+            "application_date": "17.11.2026",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
