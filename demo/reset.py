@@ -42,6 +42,7 @@ from journal.models import (
     TimetableSlot,
     User,
 )
+from journal.services.baseline import baseline_all
 
 #: Tables the demo fills; all their rows go.
 SEEDED = [
@@ -138,3 +139,5 @@ def wipe_demo(using: str = "default") -> None:
     User._base_manager.using(using).filter(is_superuser=False)._raw_delete(using)
     HistoryHead.objects.using(using).update_or_create(id=1, defaults={"last_hash": GENESIS_HASH, "entries": 0})
     dbtriggers.install_append_only(connection, append_only)
+    # What stays (the edit windows, work types, the superusers' rights) starts the new chain as it stands.
+    baseline_all()
