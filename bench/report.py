@@ -11,7 +11,7 @@ import json
 import re
 from pathlib import Path
 
-from .scenarios import TARGETS
+from .targets import TARGETS
 
 ANALYSIS_START, ANALYSIS_END = "<!-- analysis -->", "<!-- /analysis -->"
 

@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from bench import data, report
-from bench.scenarios import CpuMeter, verdict
+from bench.measure import CpuMeter
+from bench.targets import verdict
 from demo.plan import calendar_for
 
 
