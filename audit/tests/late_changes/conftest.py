@@ -94,6 +94,24 @@ def change_mark(mark, value="4", **extra) -> services.EntryInput:
     )
 
 
+def grant(user, *roles: Role) -> None:
+    """Give ``user`` more roles (the roles' own path is the superuser's business, not these tests')."""
+    user.groups.add(*(Group.objects.get_or_create(name=role.value)[0] for role in roles))
+    user.__dict__.pop("role_names", None)
+
+
+@pytest.fixture
+def sysadmin_away(sysadmin, director):
+    """The director has recorded the sysadmin's leave, which covers «today» (28.11.2026)."""
+    return services.sysadmin_absence_create(
+        by=director,
+        user=sysadmin,
+        starts_on=NOW.date() - datetime.timedelta(days=2),
+        ends_on=NOW.date() + datetime.timedelta(days=5),
+        basis="Приказ № 45-к от 20.11.2026 (ежегодный отпуск)",
+    )
+
+
 @pytest.fixture
 def approved(teacher, director, mark):
     """The teacher's request to change the «5» into a «4», approved by the director."""

@@ -242,7 +242,9 @@ def test_an_unapproved_or_rejected_request_cannot_be_applied(
     assert not HistoryEntry.objects.filter(source="late_change").exists()
 
 
-def test_a_request_is_applied_once(client_for, staff_permissions, sysadmin, class_teacher, approved, mark):
+def test_a_request_is_applied_once(
+    client_for, staff_permissions, sysadmin, class_teacher, approved, mark, sysadmin_away
+):
     client = client_for(sysadmin)
     apply_in_admin(client, approved)
     again = apply_in_admin(client, approved)
@@ -279,7 +281,7 @@ def test_the_director_cannot_apply_and_the_sysadmin_cannot_approve(
 
 
 def test_the_class_teacher_applies_when_the_sysadmin_is_absent(
-    client_for, class_teacher, approved, mark, other_teacher
+    client_for, class_teacher, approved, mark, other_teacher, sysadmin_away
 ):
     assert client_for(other_teacher).post(reverse("audit:late_change_apply", args=[approved.pk])).status_code == 403
     page = client_for(class_teacher).get(reverse("audit:late_change_detail", args=[approved.pk])).content.decode()
