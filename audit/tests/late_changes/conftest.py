@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
+from django.urls import reverse
 
 from audit.late_changes import services
 from journal import caches, dbtriggers, reference
@@ -92,6 +93,19 @@ def change_mark(mark, value="4", **extra) -> services.EntryInput:
         value=value,
         **extra,
     )
+
+
+def apply_in_admin(client, late_request):
+    """The sysadmin's list action on one request, posted as the browser posts it."""
+    return client.post(
+        reverse("admin:audit_latechangerequest_changelist"),
+        {"action": "apply_requests", "_selected_action": [late_request.pk]},
+        follow=True,
+    )
+
+
+def page_messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
 
 
 def grant(user, *roles: Role) -> None:

@@ -16,21 +16,9 @@ from journal.history_selectors import late_changes_of_student
 from journal.models import Attendance, HistoryEntry, Mark, PeriodMark
 from journal.tests import factories as f
 
-from .conftest import LOCKED_DAY, change_mark, file_request
+from .conftest import LOCKED_DAY, apply_in_admin, change_mark, file_request, page_messages
 
 Status = LateChangeRequest.Status
-
-
-def apply_in_admin(client, late_request):
-    return client.post(
-        reverse("admin:audit_latechangerequest_changelist"),
-        {"action": "apply_requests", "_selected_action": [late_request.pk]},
-        follow=True,
-    )
-
-
-def page_messages(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 # --- Filing and registering -----------------------------------------------------------------------------------
