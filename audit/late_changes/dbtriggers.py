@@ -45,6 +45,17 @@ _DUTIES_BROKEN = """
 """
 
 
+def _pg_refuse_unless_submitted(row: str, operations: tuple[str, ...]) -> str:
+    """plpgsql: for ``operations``, refuse unless the request of ``row`` (``OLD`` or ``NEW``) is still submitted."""
+    when = " OR ".join(f"TG_OP = '{operation}'" for operation in operations)
+    return f"""IF {when} THEN
+                SELECT status INTO state FROM audit_latechangerequest WHERE id = {row}.request_id FOR SHARE;
+                IF state <> 'submitted' THEN
+                    RAISE EXCEPTION '{ITEM_MESSAGE} (%)', TG_OP USING ERRCODE = 'integrity_constraint_violation';
+                END IF;
+            END IF;"""
+
+
 def _postgresql() -> list[str]:
     return [
         f"""
@@ -57,18 +68,8 @@ def _postgresql() -> list[str]:
             END IF;
             -- FOR SHARE: a director deciding the request (SELECT ... FOR UPDATE) and a write to its entries
             -- wait for each other, so the digest of the decision covers exactly the committed entries.
-            IF TG_OP = 'UPDATE' OR TG_OP = 'DELETE' THEN
-                SELECT status INTO state FROM audit_latechangerequest WHERE id = OLD.request_id FOR SHARE;
-                IF state <> 'submitted' THEN
-                    RAISE EXCEPTION '{ITEM_MESSAGE} (%)', TG_OP USING ERRCODE = 'integrity_constraint_violation';
-                END IF;
-            END IF;
-            IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN
-                SELECT status INTO state FROM audit_latechangerequest WHERE id = NEW.request_id FOR SHARE;
-                IF state <> 'submitted' THEN
-                    RAISE EXCEPTION '{ITEM_MESSAGE} (%)', TG_OP USING ERRCODE = 'integrity_constraint_violation';
-                END IF;
-            END IF;
+            {_pg_refuse_unless_submitted("OLD", ("UPDATE", "DELETE"))}
+            {_pg_refuse_unless_submitted("NEW", ("INSERT", "UPDATE"))}
             IF TG_OP = 'DELETE' THEN
                 RETURN OLD;
             END IF;
