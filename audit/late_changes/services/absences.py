@@ -74,6 +74,7 @@ def sysadmin_absence_create(
     if starts_on > ends_on:
         raise ValidationError(_("Дата окончания раньше даты начала."))
     now = at or timezone.now()
+    # Inside the journal's write: the history's head is locked, so two recorders cannot both miss the other's.
     with journal.journal_write(_origin(by, now)) as write:
         overlapping = (
             SysadminAbsence.objects.filter(user=user, starts_on__lte=ends_on, ends_on__gte=starts_on)
