@@ -234,8 +234,15 @@ def requests_for_user(
 
 
 def class_teacher_requests_to_apply(user: User) -> list[LateChangeRequest]:
-    """Approved requests of the classes ``user`` leads: what they may apply if the sysadmin is away."""
-    return list(LateChangeRequest.objects.for_list().approved().filter(school_class__class_teacher=user))
+    """Approved requests of the classes ``user`` leads, but not their own: what they may apply if the sysadmin
+    is away (``services.applier_check`` has the whole rule)."""
+    return list(
+        LateChangeRequest.objects.for_list()
+        .approved()
+        .filter(school_class__class_teacher=user)
+        .exclude(initiator=user)
+        .exclude(decided_by=user)
+    )
 
 
 # --- The sysadmin's absence (п. 4.4) -----------------------------------------------------------------------------
