@@ -12,9 +12,14 @@ class AuditConfig(AppConfig):
 
         from .compliance import admin as compliance_admin  # noqa: F401
         from .late_changes import admin as late_changes_admin  # noqa: F401
+        from .late_changes import dbtriggers as late_change_triggers
 
         # п. 4.3: the change table only grows, like the journal's history (trigger: migration 0005).
         dbtriggers.register_append_only("audit_changetablerow")
+        # Separation of duties: a decided request and its entries stay as decided (trigger: migration 0009).
+        dbtriggers.register_guard(
+            "audit_late_change_frozen", install=late_change_triggers.install_sql, remove=late_change_triggers.remove_sql
+        )
         # The staff roles read every record of the procedure and the checks; the sysadmin also applies an
         # approved request in the admin (п. 4.4; the service still checks the rest: never the approver).
         permissions.register(
@@ -24,6 +29,7 @@ class AuditConfig(AppConfig):
                     "latechangerequest",
                     "latechangeitem",
                     "changetablerow",
+                    "sysadminabsence",
                     "summarysheetbatch",
                     "compliancestate",
                     "finding",

@@ -2,10 +2,13 @@
 
 - Append-only tables (the journal history, the change table): UPDATE, DELETE and TRUNCATE are refused.
 - A lesson's date must lie inside its class's academic year.
+- Other guards the apps above the journal register (``register_guard``), e.g. раздел 4's frozen requests.
 
 The SQL exists for PostgreSQL and SQLite. Migrations install it; ``seed_demo --reset`` and the test
 suite's flush of transactional tests are the only code that ever removes it, and they put it back.
 """
+
+from collections.abc import Callable
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -149,6 +152,18 @@ def register_append_only(table: str) -> None:
         APPEND_ONLY_TABLES.append(table)
 
 
+#: Triggers of the apps above the journal that are not plain append-only: name → (the SQL that installs them,
+#: the SQL that drops them), each a function of the database vendor. Installed by their app's migration;
+#: ``install_append_only``/``remove_append_only`` without ``tables`` put them back and take them away with the
+#: append-only tables (after ``migrate``, around the test suite's flushes).
+GUARDS: dict[str, tuple[Callable[[str], list[str]], Callable[[str], list[str]]]] = {}
+
+
+def register_guard(name: str, *, install: Callable[[str], list[str]], remove: Callable[[str], list[str]]) -> None:
+    """An app above the journal (in its ``AppConfig.ready``) declares triggers of its own."""
+    GUARDS[name] = (install, remove)
+
+
 def execute(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
@@ -156,10 +171,18 @@ def execute(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
 
 
 def install_append_only(connection: BaseDatabaseWrapper, tables: list[str] | None = None) -> None:
+    """The append-only triggers of ``tables``; without ``tables``, of every registered table, and every guard."""
     for table in tables or APPEND_ONLY_TABLES:
         execute(connection, append_only_sql(connection.vendor, table))
+    if tables is None:
+        for install, _remove in GUARDS.values():
+            execute(connection, install(connection.vendor))
 
 
 def remove_append_only(connection: BaseDatabaseWrapper, tables: list[str] | None = None) -> None:
+    """Drop the append-only triggers of ``tables``; without ``tables``, of every registered table, and every guard."""
     for table in tables or APPEND_ONLY_TABLES:
         execute(connection, drop_append_only_sql(connection.vendor, table))
+    if tables is None:
+        for _install, remove in GUARDS.values():
+            execute(connection, remove(connection.vendor))

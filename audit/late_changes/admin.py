@@ -3,7 +3,9 @@
 п. 4.4: «системный администратор вносит изменения в электронный журнал без изменений прав доступа». The
 requests are read-only in the admin; the only write is the «apply» action (and the same button on a request's
 page), which calls ``late_change_apply``: exactly the approved entries, through the journal's services.
-It needs ``audit.apply_latechangerequest`` to be offered and the sysadmin's role to succeed.
+It needs ``audit.apply_latechangerequest`` to be offered and the sysadmin's role to succeed; the page says
+when the service would refuse (``applier_check``: never the initiator or the approver of the request).
+The sysadmin's absences (п. 4.4) are read-only here: the director or the deputy records them on their page.
 """
 
 from django.contrib import admin, messages
@@ -12,13 +14,14 @@ from django.db.models import Count
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from journal.admin import ReadOnlyAdmin
 
 from . import services
-from .models import ChangeTableRow, LateChangeItem, LateChangeRequest
+from .models import ChangeTableRow, LateChangeItem, LateChangeRequest, SysadminAbsence
 
 APPLY_PERMISSION = "audit.apply_latechangerequest"
 
@@ -92,7 +95,16 @@ class LateChangeRequestAdmin(ReadOnlyAdmin):
         ),
         (
             gettext_lazy("Решение и исполнение"),
-            {"fields": ("decided_by", "decided_at", "decision_comment", "applied_by", "applied_at")},
+            {
+                "fields": (
+                    "decided_by",
+                    "decided_at",
+                    "decision_comment",
+                    "approved_digest",
+                    "applied_by",
+                    "applied_at",
+                )
+            },
         ),
     )
 
@@ -170,7 +182,11 @@ class LateChangeRequestAdmin(ReadOnlyAdmin):
         return redirect(reverse("admin:audit_latechangerequest_change", args=[late_request.pk]))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["may_apply"] = bool(obj and obj.can_be_applied and self.has_apply_permission(request))
+        may_apply, refusal = False, ""
+        if obj and obj.can_be_applied and self.has_apply_permission(request):
+            check = services.applier_check(obj, request.user, day=timezone.localdate())
+            may_apply, refusal = check.allowed, check.refusal
+        context |= {"may_apply": may_apply, "apply_refusal": refusal}
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
 
@@ -207,3 +223,13 @@ class ChangeTableRowAdmin(ReadOnlyAdmin):
     @admin.display(description=gettext_lazy("внёс"))
     def applied_by_name(self, obj: ChangeTableRow) -> str:
         return obj.applied_by.short_name
+
+
+@admin.register(SysadminAbsence)
+class SysadminAbsenceAdmin(ReadOnlyAdmin):
+    """п. 4.4: the sysadmin's absences, as the director or the deputy recorded them (and the history keeps)."""
+
+    list_display = ("user", "starts_on", "ends_on", "returned_on", "basis", "recorded_by", "recorded_at", "ended_by")
+    list_select_related = ("user", "recorded_by", "ended_by")
+    list_filter = ("user",)
+    date_hierarchy = "starts_on"

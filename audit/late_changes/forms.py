@@ -1,4 +1,5 @@
-"""Forms of the late-change pages: the request (document and reason), the entries of each cell, the decision."""
+"""Forms of the late-change pages: the request (document and reason), the entries of each cell, the decision,
+the sysadmin's absence."""
 
 from django import forms
 from django.utils import timezone
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from journal.models import Attendance, Mark, PeriodMark, WorkType
 from journal.services import cell_token
 
+from . import selectors
 from .models import SCAN_EXTENSIONS, EntryAction, EntryKind, Reason
 from .services import DocumentInput, EntryInput
 
@@ -272,3 +274,30 @@ class DecisionForm(forms.Form):
         if data.get("decision") == "reject" and not (data.get("comment") or "").strip():
             self.add_error("comment", _("Укажите причину отказа."))
         return data
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.full_name
+
+
+class SysadminAbsenceForm(forms.Form):
+    """п. 4.4: the sysadmin's absence, as the director or the deputy records it."""
+
+    user = UserChoiceField(label=_("Системный администратор"), queryset=None, widget=forms.Select(attrs=SELECT))
+    starts_on = forms.DateField(
+        label=_("С"), widget=forms.DateInput(attrs={"type": "date", **INPUT}, format="%Y-%m-%d")
+    )
+    ends_on = forms.DateField(
+        label=_("По (включительно)"), widget=forms.DateInput(attrs={"type": "date", **INPUT}, format="%Y-%m-%d")
+    )
+    basis = forms.CharField(
+        label=_("Основание"),
+        max_length=255,
+        help_text=_("Например: приказ № 45-к от 01.12.2026 (отпуск), больничный лист."),
+        widget=forms.TextInput(attrs=INPUT),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = selectors.sysadmins()

@@ -5,7 +5,14 @@ within the academic year and a date (п. 4.2) → the director approves or rejec
 their absence, the class teacher) applies exactly the approved entries (п. 4.4) → every applied entry lands
 in the append-only change table (п. 4.3), printed with the class's summary sheet. Requests are filed under
 the study period they concern (п. 4.5).
+
+Separation of duties (DESIGN.md): the initiator, the director who approves and the one who applies are three
+different people; the class teacher applies only on a day the sysadmin's absence is recorded
+(``SysadminAbsence``); what is applied is exactly what was approved — ``approved_digest`` fingerprints the
+entries at approval, and database triggers (``dbtriggers``) freeze them from then on.
 """
+
+import datetime
 
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
@@ -20,6 +27,7 @@ __all__ = [
     "LateChangeRequest",
     "RequestCounter",
     "SummarySheetBatch",
+    "SysadminAbsence",
 ]
 
 #: The scan of the supporting document: a PDF or a photo.
@@ -143,6 +151,9 @@ class LateChangeRequest(models.Model):
         verbose_name=_("изменения внёс"),
     )
     applied_at = models.DateTimeField(_("изменения внесены"), null=True, blank=True)
+    #: What the director approved, fingerprinted at approval (``services.digest``); applying recomputes it from
+    #: the rows and refuses a request whose entries differ. A trigger keeps it from changing afterwards.
+    approved_digest = models.CharField(_("отпечаток разрешённых изменений"), max_length=64, blank=True)
 
     objects = LateChangeRequestQuerySet.as_manager()
 
@@ -174,6 +185,10 @@ class LateChangeRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(applied_by__isnull=True) | ~Q(applied_by=F("decided_by")),
                 name="audit_latechange_applier_not_approver",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["submitted", "rejected"]) | ~Q(approved_digest=""),
+                name="audit_latechange_approved_has_digest",
             ),
         ]
         indexes = [
@@ -379,3 +394,93 @@ class SummarySheetBatch(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+class SysadminAbsenceQuerySet(models.QuerySet):
+    def covering(self, day):
+        """The absences in force on ``day``: begun, not over, and not ended early before it."""
+        return self.filter(Q(returned_on__isnull=True) | Q(returned_on__gt=day), starts_on__lte=day, ends_on__gte=day)
+
+
+class SysadminAbsence(models.Model):
+    """The sysadmin's absence, recorded by the director or the deputy (п. 4.4: «в случае его отсутствия
+    изменения может внести классный руководитель»).
+
+    Whole days, ``starts_on`` to ``ends_on`` inclusive; ``returned_on`` ends it early (the sysadmin is back at
+    work that day). Written only by ``services.absences`` with a chained history entry; read-only in the admin.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("системный администратор"),
+    )
+    starts_on = models.DateField(_("с"))
+    ends_on = models.DateField(_("по (включительно)"))
+    basis = models.CharField(
+        _("основание"), max_length=255, help_text=_("Например: приказ № 45-к от 01.12.2026 (отпуск), больничный.")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("записал")
+    )
+    recorded_at = models.DateTimeField(_("записано"))
+    returned_on = models.DateField(_("вышел на работу досрочно"), null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("завершил досрочно"),
+    )
+    ended_at = models.DateTimeField(_("завершено"), null=True, blank=True)
+
+    objects = SysadminAbsenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("отсутствие системного администратора")
+        verbose_name_plural = _("отсутствие системного администратора (п. 4.4)")
+        ordering = ["-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(starts_on__lte=F("ends_on")), name="audit_sysadminabsence_dates"),
+            models.CheckConstraint(
+                condition=Q(returned_on__isnull=True)
+                | Q(returned_on__gte=F("starts_on"), returned_on__lte=F("ends_on"), ended_by__isnull=False),
+                name="audit_sysadminabsence_return",
+            ),
+            models.CheckConstraint(condition=~Q(recorded_by=F("user")), name="audit_sysadminabsence_not_own"),
+        ]
+        indexes = [
+            # «is the sysadmin absent today»: the absences covering one day (selectors.sysadmin_presence).
+            models.Index(fields=["starts_on", "ends_on"], name="audit_sysadminabsence_days"),
+        ]
+
+    def __str__(self) -> str:
+        text = f"{self.user.short_name}: {self.starts_on:%d.%m.%Y}–{self.last_day:%d.%m.%Y}"
+        return f"{text} ({_('отменено')})" if self.cancelled else text
+
+    @property
+    def cancelled(self) -> bool:
+        """Ended before it began: it covers no day."""
+        return self.returned_on is not None and self.returned_on <= self.starts_on
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The last day the absence covers (the day before the return, if it ended early)."""
+        if self.returned_on is not None and not self.cancelled:
+            return self.returned_on - datetime.timedelta(days=1)
+        return self.ends_on
+
+    def status_on(self, day: datetime.date) -> str:
+        if self.cancelled:
+            return str(_("отменено"))
+        if day < self.starts_on:
+            return str(_("предстоит"))
+        if day <= self.last_day:
+            return str(_("идёт"))
+        return str(_("завершено досрочно")) if self.returned_on else str(_("завершено"))
+
+    def may_end_on(self, day: datetime.date) -> bool:
+        """Whether it can still be ended early on ``day`` (the same condition the service checks)."""
+        return self.returned_on is None and day <= self.ends_on

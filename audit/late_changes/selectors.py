@@ -5,7 +5,8 @@ Who may do what:
 - file a request (п. 4.1): a teacher for the lessons and period marks of their own assignments (and the
   lessons they substitute), the deputy for any class;
 - read a request: its initiator, the deputy, the director, the sysadmin, and the class teacher of its class;
-- decide it: the director; apply it (п. 4.4): the sysadmin, or in their absence the class teacher of the class.
+- decide it: the director; apply it (п. 4.4): the sysadmin, or in their absence the class teacher of the class
+  (``sysadmin_presence``: whether the sysadmin is absent on a day). Never one's own request, nor one decided.
 
 Every page costs a constant number of queries whatever the number of requests, students or subjects.
 """
@@ -24,6 +25,7 @@ from journal.models import (
     Attendance,
     Lesson,
     PeriodMark,
+    Role,
     SchoolClass,
     Student,
     StudyPeriod,
@@ -33,7 +35,7 @@ from journal.models import (
 )
 from journal.roles import is_deputy, is_director, is_sysadmin, is_teacher
 
-from .models import ChangeTableRow, LateChangeItem, LateChangeRequest
+from .models import ChangeTableRow, LateChangeItem, LateChangeRequest, SysadminAbsence
 
 # --- Who may file and read ---------------------------------------------------------------------------------------
 
@@ -232,8 +234,60 @@ def requests_for_user(
 
 
 def class_teacher_requests_to_apply(user: User) -> list[LateChangeRequest]:
-    """Approved requests of the classes ``user`` leads: what they may apply if the sysadmin is away."""
-    return list(LateChangeRequest.objects.for_list().approved().filter(school_class__class_teacher=user))
+    """Approved requests of the classes ``user`` leads, but not their own: what they may apply if the sysadmin
+    is away (``services.applier_check`` has the whole rule)."""
+    return list(
+        LateChangeRequest.objects.for_list()
+        .approved()
+        .filter(school_class__class_teacher=user)
+        .exclude(initiator=user)
+        .exclude(decided_by=user)
+    )
+
+
+# --- The sysadmin's absence (п. 4.4) -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SysadminPresence:
+    """The holders of the sysadmin's role on ``day`` and the recorded absences that cover it."""
+
+    day: datetime.date
+    sysadmins: list[User]
+    absences: list[SysadminAbsence]
+
+    @property
+    def present(self) -> list[User]:
+        absent = {absence.user_id for absence in self.absences}
+        return [user for user in self.sysadmins if user.pk not in absent]
+
+    @property
+    def absent(self) -> bool:
+        """п. 4.4 «в случае его отсутствия»: every active holder of the role (a superuser without the role does
+        not count) has a recorded absence covering the day — or nobody holds the role at all."""
+        return not self.present
+
+
+def sysadmins() -> QuerySet[User]:
+    """The active holders of the «Системный администратор» role, whose absence the director records."""
+    return User.objects.filter(is_active=True, groups__name=Role.SYSADMIN.value).distinct().order_by("surname", "name")
+
+
+def sysadmin_presence(day: datetime.date) -> SysadminPresence:
+    """Whether the sysadmin is at work on ``day`` (the one rule the request page and applying both ask). Two queries."""
+    holders = list(sysadmins())
+    absences = list(
+        SysadminAbsence.objects.covering(day).filter(user__in=[user.pk for user in holders]).select_related("user")
+    )
+    return SysadminPresence(day=day, sysadmins=holders, absences=absences)
+
+
+def absences_for_list(*, day: datetime.date, limit: int = 100) -> list[SysadminAbsence]:
+    """The recorded absences, latest first, each with its ``status`` on ``day`` and whether it ``may_end``."""
+    absences = list(SysadminAbsence.objects.select_related("user", "recorded_by", "ended_by")[:limit])
+    for absence in absences:
+        absence.status, absence.may_end = absence.status_on(day), absence.may_end_on(day)
+    return absences
 
 
 # --- The change table (п. 4.3) -----------------------------------------------------------------------------------

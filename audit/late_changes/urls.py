@@ -12,6 +12,8 @@ urlpatterns = [
     path("<int:pk>/decide/", views.late_change_decide, name="late_change_decide"),
     path("<int:pk>/apply/", views.late_change_apply, name="late_change_apply"),
     path("<int:pk>/scan/", views.late_change_scan, name="late_change_scan"),
+    path("absences/", views.sysadmin_absences, name="sysadmin_absences"),
+    path("absences/<int:pk>/end/", views.sysadmin_absence_end, name="sysadmin_absence_end"),
     # ?class=<id>&period=<id>
     path("table/", views.change_table, name="change_table"),
     path("table.xlsx", views.change_table_xlsx, name="change_table_xlsx"),

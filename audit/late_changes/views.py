@@ -1,5 +1,5 @@
 """Pages of the late-change procedure (раздел 4): file a request, decide it, apply it, the change table,
-the summary sheets and the register of requests.
+the summary sheets, the register of requests and the sysadmin's absences.
 
 Views are thin: each reads its input, fetches objects through the access helpers of ``selectors`` (404 for
 anyone else's), calls one service and turns its ``ValidationError`` into a message or a form error.
@@ -33,8 +33,8 @@ from journal.roles import (
 )
 
 from . import exports, pdf, selectors, services
-from .forms import DecisionForm, LessonCellForm, PeriodCellForm, RequestForm
-from .models import LateChangeRequest, SummarySheetBatch
+from .forms import DecisionForm, LessonCellForm, PeriodCellForm, RequestForm, SysadminAbsenceForm
+from .models import LateChangeRequest, SummarySheetBatch, SysadminAbsence
 from .tasks import summary_sheets_enqueue
 
 FILERS = (is_teacher, is_deputy)
@@ -51,6 +51,7 @@ def _nav(user) -> dict:
     return {
         "may_file": selectors.may_file(user),
         "is_manager": is_deputy(user) or is_director(user),
+        "may_record_absences": services.may_record_absences(user),
     }
 
 
@@ -247,6 +248,7 @@ def late_change_list(request):
     if not status and is_director(request.user) and "status" not in request.GET:
         status = LateChangeRequest.Status.SUBMITTED
     requests, counts = selectors.requests_for_user(user=request.user, status=status)
+    to_apply = selectors.class_teacher_requests_to_apply(request.user)
     return render(
         request,
         "audit/late_changes/list.html",
@@ -255,7 +257,8 @@ def late_change_list(request):
             "counts": counts,
             "status": status,
             "statuses": LateChangeRequest.Status.choices,
-            "to_apply": selectors.class_teacher_requests_to_apply(request.user),
+            "to_apply": to_apply,
+            "presence": selectors.sysadmin_presence(timezone.localdate()) if to_apply else None,
             **_nav(request.user),
         },
     )
@@ -264,21 +267,26 @@ def late_change_list(request):
 @require_GET
 @role_required(*READERS)
 def late_change_detail(request, pk):
+    """A request; the director's decision form, or the class teacher's «apply» button, or why there is none."""
     late_request = selectors.request_for_reader(user=request.user, request_id=pk)
     user = request.user
-    may_apply = (
-        late_request.can_be_applied
-        and late_request.school_class.class_teacher_id == user.pk
-        and late_request.decided_by_id != user.pk
-    )
+    decision_refusal = ""
+    if is_director(user) and late_request.can_be_decided:
+        decision_refusal = services.decision_refusal(late_request, user)
+    # The class teacher applies here; the sysadmin in the admin (the page says whether they may).
+    apply_check = None
+    if late_request.can_be_applied and (late_request.school_class.class_teacher_id == user.pk or is_sysadmin(user)):
+        apply_check = services.applier_check(late_request, user, day=timezone.localdate())
     return render(
         request,
         "audit/late_changes/detail.html",
         {
             "req": late_request,
-            "may_decide": is_director(user) and late_request.can_be_decided,
+            "may_decide": is_director(user) and late_request.can_be_decided and not decision_refusal,
+            "decision_refusal": decision_refusal,
             "decision_form": DecisionForm(),
-            "may_apply": may_apply,
+            "apply_check": apply_check,
+            "in_admin": is_sysadmin(user),
             "rows": list(late_request.change_rows.select_related("applied_by"))
             if late_request.status == "applied"
             else [],
@@ -300,6 +308,8 @@ def late_change_decide(request, pk):
                 approve=form.cleaned_data["decision"] == "approve",
                 comment=form.cleaned_data["comment"],
             )
+        except PermissionDenied as error:
+            messages.error(request, str(error))
         except ValidationError as error:
             messages.error(request, _message(error))
         else:
@@ -344,6 +354,50 @@ def late_change_scan(request, pk):
     return FileResponse(
         late_request.scan.open("rb"), as_attachment=False, filename=late_request.scan.name.rsplit("/", 1)[-1]
     )
+
+
+# --- The sysadmin's absence (п. 4.4) -----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(services.may_record_absences)
+def sysadmin_absences(request):
+    """The director or the deputy records the sysadmin's absence: on those days the class teacher applies."""
+    form = SysadminAbsenceForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            absence = services.sysadmin_absence_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Отсутствие записано: %(absence)s.") % {"absence": absence})
+            return redirect("audit:sysadmin_absences")
+    today = timezone.localdate()
+    return render(
+        request,
+        "audit/late_changes/absences.html",
+        {
+            "form": form,
+            "absences": selectors.absences_for_list(day=today),
+            "presence": selectors.sysadmin_presence(today),
+            "today": today,
+            **_nav(request.user),
+        },
+    )
+
+
+@require_POST
+@role_required(services.may_record_absences)
+def sysadmin_absence_end(request, pk):
+    """The sysadmin is back before the recorded end: from today the class teacher no longer applies."""
+    absence = get_object_or_404(SysadminAbsence, pk=pk)
+    try:
+        absence = services.sysadmin_absence_end(by=request.user, absence_id=absence.pk)
+    except ValidationError as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, _("Отсутствие завершено: %(absence)s.") % {"absence": absence})
+    return redirect("audit:sysadmin_absences")
 
 
 # --- The change table (п. 4.3) ------------------------------------------------------------------------------------

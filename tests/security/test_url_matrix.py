@@ -180,6 +180,9 @@ EXPECTED = {
     "audit:summary_sheets_download": ADMINISTRATION_FILE,
     "audit:late_change_register": ADMINISTRATION_REPORT,
     "audit:late_change_register_pdf": ADMINISTRATION_FILE,
+    # the sysadmin's absence (п. 4.4) is recorded by the director and the deputy
+    "audit:sysadmin_absences": ADMINISTRATION_REPORT,
+    "audit:sysadmin_absence_end": POST_ONLY,
     # Admin: staff only; everyone else is sent to the admin's login page
     "admin:index": row(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, deputy=200, sysadmin=200),
     "admin:audit_latechangerequest_changelist": row(ADMIN_LOGIN, anonymous=ADMIN_LOGIN, deputy=200, sysadmin=200),

@@ -5,9 +5,13 @@ Exactly the approved entries are written through ``journal.services`` with ``Ori
 one transaction; an entry that no longer holds the value the request saw stops the whole request. Nobody's
 permissions, groups or edit windows are touched: the request itself is the permission, for these entries
 only. Each applied entry gets its row in the change table (п. 4.3), and its history entry names the request.
+
+Separation of duties (DESIGN.md): ``applier_check`` is the one rule of who may apply on a given day — the
+request page asks it too, to show the button or the reason there is none.
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,7 +23,9 @@ from journal.history import history_open
 from journal.models import HistoryEntry, User
 from journal.roles import is_director, is_sysadmin
 
+from .. import selectors
 from ..models import ChangeTableRow, EntryAction, EntryKind, LateChangeItem, LateChangeRequest
+from .digest import approval_digest
 from .entries import current_of_item, mark_state_text, parse_mark, state_value
 
 Status = LateChangeRequest.Status
@@ -33,17 +39,56 @@ class LateChangeConflict(ValidationError):
         self.items = items
 
 
-def check_applier(request: LateChangeRequest, by: User) -> None:
-    """п. 4.4: the sysadmin applies; in their absence the class teacher of the class. Never the approver."""
-    if request.decided_by_id is not None and by.pk == request.decided_by_id:
-        raise PermissionDenied(_("Разрешивший изменение не вносит его в журнал сам."))
-    if is_director(by) and not is_sysadmin(by):
-        raise PermissionDenied(_("Директор разрешает изменения, но не вносит их в журнал."))
-    class_teacher_id = request.school_class.class_teacher_id
-    if not (is_sysadmin(by) or (class_teacher_id is not None and class_teacher_id == by.pk)):
-        raise PermissionDenied(
+@dataclass(frozen=True)
+class ApplierCheck:
+    """Whether a user may apply a request on a day, and if not, why (the request page shows the same text)."""
+
+    refusal: str = ""
+    #: When the user applies as the class teacher: who holds the sysadmin's role that day, and their absences.
+    presence: selectors.SysadminPresence | None = None
+
+    @property
+    def allowed(self) -> bool:
+        return not self.refusal
+
+
+def applier_check(request: LateChangeRequest, user: User, *, day: datetime.date) -> ApplierCheck:
+    """п. 4.4 and the separation of duties: who may apply ``request`` on ``day``.
+
+    Never its initiator, never the director who decided it (nor any director who is not also the sysadmin).
+    The sysadmin (a superuser counts) applies; the class teacher of the request's class only on a day the
+    sysadmin is absent (``selectors.sysadmin_presence``: every holder of the role has a recorded absence).
+    """
+    if user.pk == request.initiator_id:
+        return ApplierCheck(
+            _(
+                "Заявление № %(number)s подали вы: изменения по нему вносит другой сотрудник — системный "
+                "администратор, а в его отсутствие классный руководитель."
+            )
+            % {"number": request.number}
+        )
+    if request.decided_by_id is not None and user.pk == request.decided_by_id:
+        return ApplierCheck(_("Разрешивший изменение не вносит его в журнал сам."))
+    if is_sysadmin(user):
+        return ApplierCheck()
+    if is_director(user):
+        return ApplierCheck(_("Директор разрешает изменения, но не вносит их в журнал."))
+    if request.school_class.class_teacher_id is None or request.school_class.class_teacher_id != user.pk:
+        return ApplierCheck(
             _("Изменения вносит системный администратор, а в его отсутствие — классный руководитель класса.")
         )
+    presence = selectors.sysadmin_presence(day)
+    if presence.absent:
+        return ApplierCheck(presence=presence)
+    return ApplierCheck(
+        _(
+            "%(day)s системный администратор на работе (%(names)s): изменения вносит он. Классный руководитель "
+            "вносит их только в день, когда отсутствие системного администратора записано директором или "
+            "заместителем директора."
+        )
+        % {"day": f"{day:%d.%m.%Y}", "names": ", ".join(user.short_name for user in presence.present)},
+        presence=presence,
+    )
 
 
 def _refuse_unless_approved(request: LateChangeRequest) -> None:
@@ -67,6 +112,27 @@ def _refuse_unless_approved(request: LateChangeRequest) -> None:
             _("Заявление № %(number)s ещё не разрешено директором.") % {"number": request.number},
             code="not_approved",
         )
+
+
+def _refuse_unless_as_approved(request: LateChangeRequest, items: list[LateChangeItem]) -> None:
+    """Exactly what the director approved: the digest of the entries as they are now must be the one stored at
+    approval and the one the chained history recorded with the decision. A difference means the rows were
+    rewritten around the database's triggers: nothing is applied."""
+    digest = approval_digest(request, items)
+    decision = HistoryEntry.objects.filter(kind=HistoryEntry.Kind.REQUEST, object_id=request.pk).order_by("-id").first()
+    recorded = decision.new if decision is not None else None
+    expected = {"status": Status.APPROVED.value, "decided_by": request.decided_by_id, "digest": digest}
+    if request.approved_digest == digest and recorded == expected:
+        return
+    raise ValidationError(
+        _(
+            "Заявление № %(number)s не применено, журнал не изменён: его записи в базе данных не совпадают с "
+            "разрешёнными директором (изменены в обход системы после решения). Сообщите директору и заместителю "
+            "директора; запустите проверку журнала (verify_journal)."
+        )
+        % {"number": request.number},
+        code="tampered",
+    )
 
 
 def _conflict_text(item: LateChangeItem, row, state: dict | None) -> str | None:
@@ -133,11 +199,12 @@ def _apply_item(origin: journal.Origin, item: LateChangeItem, row) -> int | None
 def late_change_apply(*, request_id: int, by: User, at: datetime.datetime | None = None) -> list[ChangeTableRow]:
     """п. 4.4: apply exactly the approved entries of a request, «без изменений прав доступа», in one transaction.
 
-    Refused: a request not approved (or rejected, or already applied), an applier who is neither the sysadmin
-    nor the class teacher of the class (the director never applies; the approver never applies), and —
-    with ``LateChangeConflict`` naming the entries — a request whose entries no longer hold the values the
-    request saw: then nothing of it is applied. The history names the request (``reference``, source
-    «late_change»), and every entry gets its row in the change table (п. 4.3).
+    Refused: a request not approved (or rejected, or already applied); an applier ``applier_check`` refuses
+    (the initiator and the approver never apply; the class teacher only while the sysadmin is absent); a
+    request whose entries are not those the director approved (their digest differs: rewritten around the
+    triggers); and — with ``LateChangeConflict`` naming the entries — a request whose entries no longer hold
+    the values the request saw. Then nothing of it is applied. The history names the request (``reference``,
+    source «late_change»), and every entry gets its row in the change table (п. 4.3).
     """
     with transaction.atomic():
         # Lock the request first, then read it with its relations: a second applier waits here and then sees
@@ -146,7 +213,10 @@ def late_change_apply(*, request_id: int, by: User, at: datetime.datetime | None
         request = LateChangeRequest.objects.select_related("school_class", "decided_by", "applied_by").get(
             pk=request_id
         )
-        check_applier(request, by)
+        now = at or timezone.now()
+        check = applier_check(request, by, day=timezone.localdate(now))
+        if not check.allowed:
+            raise PermissionDenied(check.refusal)
         _refuse_unless_approved(request)
         # Lock the history's head before reading the entries: every journal writer waits behind it, so what
         # is checked below is what is changed.
@@ -164,6 +234,7 @@ def late_change_apply(*, request_id: int, by: User, at: datetime.datetime | None
             )
             .order_by("position")
         )
+        _refuse_unless_as_approved(request, items)
         current = [current_of_item(item) for item in items]
         conflicts = []
         for item, (row, state) in zip(items, current, strict=True):
@@ -184,7 +255,6 @@ def late_change_apply(*, request_id: int, by: User, at: datetime.datetime | None
                 % {"number": request.number, "details": details},
                 items=[item for item, _why in conflicts],
             )
-        now = at or timezone.now()
         origin = journal.Origin(
             by=by, source=HistoryEntry.Source.LATE_CHANGE, reference=request.number, late_change=True, at=now
         )

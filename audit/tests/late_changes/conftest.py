@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
+from django.urls import reverse
 
 from audit.late_changes import services
 from journal import caches, dbtriggers, reference
@@ -91,6 +92,37 @@ def change_mark(mark, value="4", **extra) -> services.EntryInput:
         target_id=mark.pk,
         value=value,
         **extra,
+    )
+
+
+def apply_in_admin(client, late_request):
+    """The sysadmin's list action on one request, posted as the browser posts it."""
+    return client.post(
+        reverse("admin:audit_latechangerequest_changelist"),
+        {"action": "apply_requests", "_selected_action": [late_request.pk]},
+        follow=True,
+    )
+
+
+def page_messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def grant(user, *roles: Role) -> None:
+    """Give ``user`` more roles (the roles' own path is the superuser's business, not these tests')."""
+    user.groups.add(*(Group.objects.get_or_create(name=role.value)[0] for role in roles))
+    user.__dict__.pop("role_names", None)
+
+
+@pytest.fixture
+def sysadmin_away(sysadmin, director):
+    """The director has recorded the sysadmin's leave, which covers «today» (28.11.2026)."""
+    return services.sysadmin_absence_create(
+        by=director,
+        user=sysadmin,
+        starts_on=NOW.date() - datetime.timedelta(days=2),
+        ends_on=NOW.date() + datetime.timedelta(days=5),
+        basis="Приказ № 45-к от 20.11.2026 (ежегодный отпуск)",
     )
 
 

@@ -48,7 +48,9 @@ def test_concurrent_requests_get_distinct_consecutive_numbers(transactional_db, 
     assert set(LateChangeRequest.objects.values_list("number", flat=True)) == {f"{n}/2026-27" for n in numbers}
 
 
-def test_two_appliers_at_once_apply_it_once(transactional_db, sysadmin, class_teacher, director, teacher, mark):
+def test_two_appliers_at_once_apply_it_once(
+    transactional_db, sysadmin, class_teacher, director, teacher, mark, sysadmin_away
+):
     request = file_request(teacher, change_mark(mark))
     services.late_change_decide(request_id=request.pk, by=director, approve=True)
     appliers = [sysadmin, class_teacher]

@@ -16,21 +16,9 @@ from journal.history_selectors import late_changes_of_student
 from journal.models import Attendance, HistoryEntry, Mark, PeriodMark
 from journal.tests import factories as f
 
-from .conftest import LOCKED_DAY, change_mark, file_request
+from .conftest import LOCKED_DAY, apply_in_admin, change_mark, file_request, page_messages
 
 Status = LateChangeRequest.Status
-
-
-def apply_in_admin(client, late_request):
-    return client.post(
-        reverse("admin:audit_latechangerequest_changelist"),
-        {"action": "apply_requests", "_selected_action": [late_request.pk]},
-        follow=True,
-    )
-
-
-def page_messages(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 # --- Filing and registering -----------------------------------------------------------------------------------
@@ -242,7 +230,9 @@ def test_an_unapproved_or_rejected_request_cannot_be_applied(
     assert not HistoryEntry.objects.filter(source="late_change").exists()
 
 
-def test_a_request_is_applied_once(client_for, staff_permissions, sysadmin, class_teacher, approved, mark):
+def test_a_request_is_applied_once(
+    client_for, staff_permissions, sysadmin, class_teacher, approved, mark, sysadmin_away
+):
     client = client_for(sysadmin)
     apply_in_admin(client, approved)
     again = apply_in_admin(client, approved)
@@ -279,7 +269,7 @@ def test_the_director_cannot_apply_and_the_sysadmin_cannot_approve(
 
 
 def test_the_class_teacher_applies_when_the_sysadmin_is_absent(
-    client_for, class_teacher, approved, mark, other_teacher
+    client_for, class_teacher, approved, mark, other_teacher, sysadmin_away
 ):
     assert client_for(other_teacher).post(reverse("audit:late_change_apply", args=[approved.pk])).status_code == 403
     page = client_for(class_teacher).get(reverse("audit:late_change_detail", args=[approved.pk])).content.decode()
