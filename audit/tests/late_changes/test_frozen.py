@@ -242,3 +242,19 @@ def test_a_flush_after_a_transactional_test_removes_decided_requests(transaction
     """The flush that follows this test must get past the triggers (``journal.dbtriggers.GUARDS``)."""
     services.late_change_apply(request_id=approved.pk, by=sysadmin)
     assert LateChangeItem.objects.filter(request=approved).exists()
+
+
+# --- verify_journal sees it too ------------------------------------------------------------------------------------
+
+
+def test_verify_journal_names_a_request_whose_items_were_rewritten(approved):
+    from journal.verify import verify_journal
+
+    assert not [p for p in verify_journal() if "заявление" in str(p)]
+    with triggers_dropped():
+        sql("UPDATE audit_latechangeitem SET new_value = '2' WHERE request_id = %s", approved.pk)
+    assert any(f"заявление № {approved.number}: его записи" in str(p) for p in verify_journal())
+    with triggers_dropped():
+        forged = approval_digest(approved, list(LateChangeItem.objects.filter(request=approved)))
+        sql("UPDATE audit_latechangerequest SET approved_digest = %s WHERE id = %s", forged, approved.pk)
+    assert any("решение директора не совпадает" in str(p) for p in verify_journal())
