@@ -490,6 +490,7 @@ def test_postgres_triggers_are_installed():
         # another reason («pending trigger events»); checked at once, only our trigger is left to refuse.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     _history_entry()
+    count = HistoryEntry.objects.count()
     with refused_by_history(), connection.cursor() as cursor:
         cursor.execute("TRUNCATE audit_historyentry CASCADE")
-    assert HistoryEntry.objects.count() == 1
+    assert HistoryEntry.objects.count() == count > 0
