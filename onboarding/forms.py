@@ -23,6 +23,8 @@ from .accounts import Recipients
 from .imports import Kind
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+#: Files the table reader (``tables``) reads, or explains how to save (.doc, .pdf, LibreOffice); the content decides.
+UPLOAD_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".csv", ".txt", ".docx", ".doc", ".pdf", ".ods", ".odt")
 
 
 class DateInput(forms.DateInput):
@@ -138,18 +140,33 @@ class TopicForm(forms.Form):
     assessed_work_type = forms.ModelChoiceField(
         label=_("Работа с отметкой"), queryset=WorkType.objects.all(), required=False
     )
+    section = forms.CharField(label=_("Раздел"), max_length=500, required=False)
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Файл .xlsx или .csv"))
+    file = forms.FileField(label=_("Файл: .xlsx, .xls, .csv или .docx"))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("Файл больше 5 МБ."))
-        if not upload.name.lower().endswith((".xlsx", ".csv", ".txt")):
-            raise forms.ValidationError(_("Загрузите файл .xlsx или .csv."))
+            raise forms.ValidationError(_("Файл больше 5 МБ: оставьте в нём только нужную таблицу."))
+        if not upload.name.lower().endswith(UPLOAD_EXTENSIONS):
+            raise forms.ValidationError(
+                _("Загрузите таблицу: файл .xlsx, .xls, .csv или документ Word .docx (а не «%(name)s»).")
+                % {"name": upload.name}
+            )
         return upload
+
+
+class KtpUploadForm(UploadForm):
+    spread = forms.BooleanField(
+        label=_("Разбить темы на уроки по часам"),
+        required=False,
+        help_text=_(
+            "Для тематического планирования: тема на N часов станет N уроками. Поурочное планирование и КТП "
+            "загружаются как есть."
+        ),
+    )
 
 
 class PeopleImportForm(UploadForm):

@@ -35,6 +35,7 @@ from journal.models import (
 from journal.services import Origin
 from journal.services import rules as journal_rules
 
+from . import ktp
 from .generation import lessons_outside_period_message, period_of_class, school_day_check
 
 MAX_LESSON_NUMBER = 10
@@ -378,6 +379,7 @@ def topic_add(
     hours: int = 1,
     planned_date: datetime.date | None = None,
     assessed_work_type: WorkType | None = None,
+    section: str = "",
     after: PlannedTopic | None = None,
 ) -> PlannedTopic:
     """Add a topic to the КТП (п. 3.3: «наличие календарно-тематического планирования»), at the end or after one."""
@@ -394,6 +396,7 @@ def topic_add(
             hours=hours,
             planned_date=planned_date,
             assessed_work_type=assessed_work_type,
+            section=" ".join((section or "").split()),
         )
         index = next((i + 1 for i, t in enumerate(topics) if after and t.pk == after.pk), len(topics))
         topics.insert(index, topic)
@@ -408,6 +411,7 @@ def topic_update(
     hours: int,
     planned_date: datetime.date | None,
     assessed_work_type: WorkType | None = None,
+    section: str = "",
 ) -> PlannedTopic:
     """Edit a topic. Lessons that already took it keep their own topic text (the journal is not rewritten)."""
     topic.title = _clean_title(title)
@@ -415,7 +419,8 @@ def topic_update(
     _check_planned_date(topic.assignment, planned_date)
     topic.planned_date = planned_date
     topic.assessed_work_type = assessed_work_type
-    topic.save(update_fields=["title", "hours", "planned_date", "assessed_work_type"])
+    topic.section = " ".join((section or "").split())
+    topic.save(update_fields=["title", "hours", "planned_date", "assessed_work_type", "section"])
     return topic
 
 
@@ -451,47 +456,103 @@ def _title_key(title: str) -> str:
 
 @dataclass
 class KtpImportResult:
+    """What an import of a КТП file does (or, in a dry run, would do) to the teacher's КТП, topic by topic."""
+
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # taken by lessons, not in the file: stay at the end
     deleted: list[str] = field(default_factory=list)
+    changes: list[tuple[str, list[str]]] = field(default_factory=list)  # (title, what changes) of ``updated``
+    #: Each topic of the file, in its order: «create», «update» or «same», with what changes.
+    plan: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
-        return len(self.created) + len(self.updated) + len(self.kept)
+        return len(self.created) + len(self.updated) + len(self.unchanged) + len(self.kept)
+
+    def summary(self, *, dry_run: bool) -> str:
+        counts = {
+            "c": len(self.created),
+            "u": len(self.updated),
+            "s": len(self.unchanged),
+            "k": len(self.kept),
+            "d": len(self.deleted),
+        }
+        if dry_run:
+            return (
+                _(
+                    "Проверка, ничего не записано. Будет новых тем: %(c)s, изменится: %(u)s, без изменений: %(s)s, "
+                    "останется (уже в уроках): %(k)s, будет удалено: %(d)s."
+                )
+                % counts
+            )
+        return (
+            _(
+                "КТП загружено: новых тем %(c)s, изменено %(u)s, без изменений %(s)s, оставлено (уже в уроках) "
+                "%(k)s, удалено %(d)s."
+            )
+            % counts
+        )
+
+
+def _topic_changes(topic: PlannedTopic, row) -> list[str]:
+    def day(value):
+        return value.strftime("%d.%m.%Y") if value else "—"
+
+    changes = []
+    if topic.title != row.title:
+        changes.append(_("тема: «%(old)s» → «%(new)s»") % {"old": topic.title, "new": row.title})
+    if topic.hours != row.hours:
+        changes.append(_("часы: %(old)s → %(new)s") % {"old": topic.hours, "new": row.hours})
+    if topic.planned_date != row.planned_date:
+        changes.append(_("дата: %(old)s → %(new)s") % {"old": day(topic.planned_date), "new": day(row.planned_date)})
+    if topic.assessed_work_type_id != (row.work_type.pk if row.work_type else None):
+        changes.append(
+            _("работа: %(old)s → %(new)s") % {"old": topic.assessed_work_type or "—", "new": row.work_type or "—"}
+        )
+    if topic.section != row.section:
+        changes.append(_("раздел: %(old)s → %(new)s") % {"old": topic.section or "—", "new": row.section or "—"})
+    return changes
 
 
 def ktp_replace(*, assignment: TeachingAssignment, topics: list, dry_run: bool = False) -> KtpImportResult:
-    """Replace the КТП with imported topics, keeping the ones lessons already took.
+    """Make the КТП the file's topics, keeping the ones lessons already took (п. 3.3: «наличие КТП»).
 
-    The rule of re-import: a topic some lesson already took (``Lesson.planned_topic``) is never deleted. If
-    the file has a topic with the same title, that topic is updated in place (hours, date, work type, its
-    new position); if not, it is kept after the file's topics. Every topic no lesson took is replaced by
-    the file. ``topics`` are ``ktp.ParsedTopic`` rows in file order.
+    The rule of re-import: a topic of the КТП with the same title as a topic of the file is that topic — updated
+    in place (hours, date, work type, section, its new position), those a lesson took matched first. A topic a
+    lesson took (``Lesson.planned_topic``) is never deleted: if the file no longer has it, it is kept after the
+    file's topics. Every other topic not in the file is deleted. ``topics`` are ``ktp.ParsedTopic`` rows in file
+    order; a dry run reports the same and writes nothing.
     """
     result = KtpImportResult()
     with transaction.atomic():
         TeachingAssignment.objects.select_for_update().filter(pk=assignment.pk).first()
         existing = list(
             PlannedTopic.objects.filter(assignment=assignment)
+            .select_related("assessed_work_type")
             .annotate(used=Exists(Lesson.objects.filter(planned_topic=OuterRef("pk"))))
             .order_by("position")
         )
-        used = {}
-        for topic in existing:
-            if topic.used:
-                used.setdefault(_title_key(topic.title), []).append(topic)
-        unused = [t for t in existing if not t.used]
+        by_title: dict[str, list[PlannedTopic]] = {}
+        for topic in sorted(existing, key=lambda t: not t.used):  # a taken topic is matched first
+            by_title.setdefault(_title_key(topic.title), []).append(topic)
         final: list[PlannedTopic] = []
         matched: set[int] = set()
         for row in topics:
-            candidates = used.get(_title_key(row.title), [])
+            candidates = by_title.get(_title_key(row.title), [])
             topic = next((t for t in candidates if t.pk not in matched), None)
             if topic is not None:
                 matched.add(topic.pk)
+                changes = _topic_changes(topic, row)
+                if changes:
+                    result.updated.append(row.title)
+                    result.changes.append((row.title, changes))
+                else:
+                    result.unchanged.append(row.title)
+                result.plan.append(("update" if changes else "same", changes))
                 topic.title, topic.hours, topic.planned_date = row.title, row.hours, row.planned_date
-                topic.assessed_work_type = row.work_type
-                result.updated.append(row.title)
+                topic.assessed_work_type, topic.section = row.work_type, row.section
             else:
                 topic = PlannedTopic(
                     assignment=assignment,
@@ -499,24 +560,30 @@ def ktp_replace(*, assignment: TeachingAssignment, topics: list, dry_run: bool =
                     hours=row.hours,
                     planned_date=row.planned_date,
                     assessed_work_type=row.work_type,
+                    section=row.section,
                 )
                 result.created.append(row.title)
+                result.plan.append(("create", []))
             final.append(topic)
-        for group in used.values():
-            for topic in group:
-                if topic.pk not in matched:
-                    final.append(topic)
-                    result.kept.append(topic.title)
-        result.deleted = [t.title for t in unused]
+        for topic in existing:
+            if topic.pk in matched:
+                continue
+            if topic.used:
+                final.append(topic)
+                result.kept.append(topic.title)
+            else:
+                result.deleted.append(topic.title)
         if dry_run:
             return result
-        PlannedTopic.objects.filter(pk__in=[t.pk for t in unused]).delete()
+        PlannedTopic.objects.filter(assignment=assignment).exclude(pk__in=[t.pk for t in final if t.pk]).delete()
         # Temporary positions out of the way of _renumber's own passes (see there).
         kept_topics = [t for t in final if t.pk]
         for index, topic in enumerate(kept_topics, start=1):
             topic.position = RENUMBER_OFFSET * 3 + index
         PlannedTopic.objects.bulk_update(
-            kept_topics, ["title", "hours", "planned_date", "assessed_work_type", "position"], batch_size=500
+            kept_topics,
+            ["title", "hours", "planned_date", "assessed_work_type", "section", "position"],
+            batch_size=500,
         )
         new_topics = [t for t in final if not t.pk]
         for index, topic in enumerate(new_topics, start=1):
@@ -524,6 +591,81 @@ def ktp_replace(*, assignment: TeachingAssignment, topics: list, dry_run: bool =
         PlannedTopic.objects.bulk_create(new_topics, batch_size=500)
         _renumber(assignment, final)
     return result
+
+
+@dataclass
+class KtpImport:
+    """An import of a КТП file: what the file says (``ktp.KtpFile``) and what it does to the КТП."""
+
+    parsed: ktp.KtpFile
+    result: KtpImportResult | None
+    dry_run: bool
+
+    @property
+    def applied(self) -> bool:
+        return self.result is not None and not self.dry_run
+
+    def summary(self) -> str:
+        if self.result is None:
+            return _("КТП не загружено: исправьте файл — что именно, сказано ниже.")
+        return self.result.summary(dry_run=self.dry_run)
+
+    def rows(self) -> list[tuple[str, list[str], "ktp.ParsedTopic"]]:
+        """(what happens, what changes, the topic) for each topic of the file."""
+        if self.result is None:
+            return []
+        return [
+            (status, changes, topic)
+            for (status, changes), topic in zip(self.result.plan, self.parsed.topics, strict=True)
+        ]
+
+    def lines(self) -> list[str]:
+        """The whole report as text, in the order the import page shows it (``import_ktp`` prints it)."""
+        parsed, out = self.parsed, []
+        if parsed.where:
+            out.append(
+                _("Таблица: %(where)s, заголовок в строке %(row)s.") % {"where": parsed.where, "row": parsed.header_row}
+            )
+        out.extend(parsed.notes)
+        out.extend(_("строка %(row)s: %(error)s") % {"row": row, "error": e} if row else e for row, e in parsed.errors)
+        if parsed.sections:
+            out.append(
+                _("Разделы: %(list)s.")
+                % {"list": "; ".join(_("«%(t)s» (строка %(r)s)") % {"t": t, "r": r} for r, t in parsed.sections)}
+            )
+        out.extend(_("строка %(row)s пропущена: %(why)s") % {"row": row, "why": why} for row, why in parsed.skipped)
+        signs = {"create": "+", "update": "~", "same": "="}
+        for status, changes, topic in self.rows():
+            details = [_("%(h)s ч") % {"h": topic.hours}]
+            if topic.planned_date:
+                details.append(topic.planned_date.strftime("%d.%m.%Y"))
+            if topic.work_type:
+                details.append(topic.work_type.name)
+            if topic.section:
+                details.append(_("раздел «%(s)s»") % {"s": topic.section})
+            line = f"{signs[status]} {topic.title} ({', '.join(details)})"
+            out.append(f"{line}: {'; '.join(changes)}" if changes else line)
+        if self.result is not None:
+            out.extend(_("останется (уже в уроках): %(t)s") % {"t": t} for t in self.result.kept)
+            out.extend(_("удалится: %(t)s") % {"t": t} for t in self.result.deleted)
+        out.append(self.summary())
+        return out
+
+
+def ktp_import(
+    *,
+    assignment: TeachingAssignment,
+    data: bytes,
+    filename: str,
+    spread: bool = False,
+    dry_run: bool = True,
+) -> KtpImport:
+    """Read a КТП file and replace the КТП with it (``ktp_replace``), or, in a dry run (the default), show what would
+    be created, changed and removed. A file with any error changes nothing. The page and ``import_ktp`` both
+    call this, so they give the same result for the same file."""
+    parsed = ktp.parse_ktp(data, filename, assignment=assignment, spread=spread)
+    result = ktp_replace(assignment=assignment, topics=parsed.topics, dry_run=dry_run) if parsed.ok else None
+    return KtpImport(parsed=parsed, result=result, dry_run=dry_run)
 
 
 # --- Cards --------------------------------------------------------------------------------------------------

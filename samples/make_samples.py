@@ -8,7 +8,12 @@ writes next to this script:
 - people_students.xlsx / .csv — 12 students of 5А and 5Б;
 - people_parents.xlsx / .csv — their parents, with registered applications for the diary;
 - ktp.xlsx / ktp.csv — the КТП of 5th-grade mathematics for the first quarter (a title block above the
-  header, section rows, Russian dates), for the teacher of math in 5А.
+  header, section rows, Russian dates), for the teacher of math in 5А;
+- ktp_school.xlsx — the same КТП in a school's usual template: title rows, «Дата» merged over «план | факт»,
+  section rows from column A with their hours, numbering «1.1», «Итого по разделу» rows;
+- ktp_constructor.docx — the same lessons as the federal «Конструктор рабочих программ» writes its «Поурочное
+  планирование» in Word: a two-row header («Количество часов» over «Всего | Контрольные работы | Практические
+  работы»), «Дата изучения», the electronic resources, the closing «ОБЩЕЕ КОЛИЧЕСТВО ЧАСОВ ПО ПРОГРАММЕ».
 
 The XLSX files start with a title block above the header, as exported files usually do; the CSV files
 are UTF-8 with a BOM and «;» between columns, as Excel saves them in a Russian locale. The data is
@@ -389,6 +394,10 @@ def write_xlsx(path: Path, header: list[str], rows: list[list], *, title: list[s
     for column in sheet.columns:
         width = max(len(str(c.value or "")) for c in column[len(title) + 1 :]) if sheet.max_row > len(title) else 10
         sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 8), 60)
+    _save(book, path)
+
+
+def _save(book: Workbook, path: Path) -> None:
     book.properties.creator = "МАОУ СОШ № 84"
     book.properties.created = datetime.datetime(2026, 8, 25, 9, 0)
     buffer = io.BytesIO()
@@ -409,6 +418,79 @@ def _reproducible(data: bytes) -> bytes:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(fixed, content)
     return out.getvalue()
+
+
+def write_school_ktp(path: Path) -> None:
+    """The КТП in a school's template (merges as Excel keeps them)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "КТП"
+    sheet.append(["МАОУ СОШ № 84"])
+    sheet.append(["Календарно-тематическое планирование по математике, 5 класс, I четверть 2026/2027 учебного года"])
+    sheet.append([])
+    sheet.append(["№ п/п", "Тема урока", "Кол-во часов", "Дата", None, "Форма контроля"])
+    sheet.append([None, None, None, "план", "факт", None])
+    for cells in ("A1:F1", "A2:F2", "A4:A5", "B4:B5", "C4:C5", "D4:E4", "F4:F5"):
+        sheet.merge_cells(cells)
+    section_index, number, hours = 0, 0, 0
+    for row in ktp_rows():
+        if not row[0]:
+            if section_index:
+                sheet.append([None, "Итого по разделу", hours])
+            section_index, number, hours = section_index + 1, 0, 0
+            sheet.append([row[1]])
+            sheet.merge_cells(f"A{sheet.max_row}:F{sheet.max_row}")
+            continue
+        number += 1
+        hours += row[2]
+        sheet.append([f"{section_index}.{number}", row[1], row[2], row[3][:5], None, "К/р" if row[4] else None])
+    sheet.append([None, "Итого по разделу", hours])
+    for letter, width in zip("ABCDEF", (8, 60, 12, 10, 10, 14), strict=True):
+        sheet.column_dimensions[letter].width = width
+    _save(book, path)
+
+
+def write_constructor_docx(path: Path) -> None:
+    """The lessons as the constructor's «Поурочное планирование» in Word: no dates, as the constructor leaves them."""
+    import docx
+
+    document = docx.Document()
+    for text in ("ПОУРОЧНОЕ ПЛАНИРОВАНИЕ", "5 КЛАСС"):
+        document.add_paragraph(text).runs[0].bold = True
+    lessons = [row for row in ktp_rows() if row[0]]
+    table = document.add_table(rows=len(lessons) + 3, cols=7)
+    table.style = "Table Grid"
+    head = [
+        "№ п/п",
+        "Тема урока",
+        "Количество часов",
+        "",
+        "",
+        "Дата изучения",
+        "Электронные цифровые образовательные ресурсы",
+    ]
+    lines = [head, ["", "", "Всего", "Контрольные работы", "Практические работы", "", ""]]
+    for number, title, hours, _day, work in lessons:
+        lines.append(
+            [str(number), title, str(hours), "1" if work else "", "", "", "Библиотека ЦОК https://m.edsoo.ru/7f414452"]
+        )
+    controls = sum(1 for row in lessons if row[4])
+    lines.append(
+        ["ОБЩЕЕ КОЛИЧЕСТВО ЧАСОВ ПО ПРОГРАММЕ", "", str(sum(row[2] for row in lessons)), str(controls), "0", "", ""]
+    )
+    for row, line in zip(table.rows, lines, strict=True):
+        for cell, text in zip(row.cells, line, strict=True):
+            cell.text = text
+    for first, last in (((0, 0), (1, 0)), ((0, 1), (1, 1)), ((0, 2), (0, 4)), ((0, 5), (1, 5)), ((0, 6), (1, 6))):
+        table.cell(*first).merge(table.cell(*last))
+    table.cell(len(lines) - 1, 0).merge(table.cell(len(lines) - 1, 1))
+    properties = document.core_properties
+    properties.author = properties.last_modified_by = "МАОУ СОШ № 84"
+    properties.created = properties.modified = datetime.datetime(2026, 8, 25, 9, 0)
+    properties.revision = 1
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path.write_bytes(_reproducible(buffer.getvalue()))
 
 
 def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
@@ -434,6 +516,9 @@ def main() -> None:
         write_xlsx(HERE / f"{name}.xlsx", header, rows, title=title)
         write_csv(HERE / f"{name}.csv", header, rows)
         print(f"{name}.xlsx, {name}.csv: {len(rows)} строк")
+    write_school_ktp(HERE / "ktp_school.xlsx")
+    write_constructor_docx(HERE / "ktp_constructor.docx")
+    print("ktp_school.xlsx, ktp_constructor.docx")
 
 
 if __name__ == "__main__":

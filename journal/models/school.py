@@ -352,6 +352,8 @@ class PlannedTopic(models.Model):
     title = models.CharField(_("тема"), max_length=500)
     hours = models.PositiveSmallIntegerField(_("часы"), default=1)
     planned_date = models.DateField(_("плановая дата"), null=True, blank=True)
+    #: The section of the programme the topic belongs to («Раздел 1. Натуральные числа»), as the КТП file heads it.
+    section = models.CharField(_("раздел"), max_length=500, blank=True, default="")
     #: The КТП plans an assessed work here; compliance looks for marks on such lessons.
     assessed_work_type = models.ForeignKey(
         "journal.WorkType",

@@ -40,33 +40,64 @@ __all__ = ["ImportReport", "Kind", "RowResult", "detect_kind", "people_import"]
 KINDS = {Kind.PARENTS: parents, Kind.TEACHERS: teachers, Kind.STUDENTS: students}
 
 
+#: What each kind of file needs, in words, for the message when the kind is not found.
+KIND_NEEDS = {
+    Kind.PARENTS: ("fio", "child_record", "child_fio"),
+    Kind.TEACHERS: ("fio", "subjects", "position"),
+    Kind.STUDENTS: ("fio", "class"),
+}
+
+
+def _kind_error(closest: tables.Header | None) -> ValidationError:
+    lines = [
+        _(
+            "Не удалось понять, кто в файле: нужны столбцы «Фамилия» (или «ФИО») и «Класс» — для учеников; "
+            "«№ личного дела ребёнка» или «ФИО ребёнка» — для родителей; «Предметы» или «Должность» — для учителей."
+        )
+    ]
+    named = {}
+    for kind, module in KINDS.items():
+        for name in KIND_NEEDS[kind]:
+            named.setdefault(module.FIELDS[name][0], module.FIELDS[name])
+    lines.append(
+        _("Подходящие названия столбцов: %(list)s.")
+        % {
+            "list": "; ".join(
+                f"{tables.display_name(label)} — {tables.accepted_names(names)}" for label, names in named.items()
+            )
+        }
+    )
+    if closest is not None:
+        lines.append(
+            _("В строке %(row)s файла столбцы: %(cols)s.")
+            % {"row": closest.top + 1, "cols": ", ".join(f"«{t}»" for t in closest.shown if t)}
+        )
+    return ValidationError(" ".join(lines))
+
+
 def detect_kind(data: bytes, filename: str) -> str:
     """Which kind of people a file lists, from its header."""
-    cells = tables.read_cells(data, filename)
-    for kind, module in KINDS.items():
-        for required in module.SIGNATURES:
-            try:
-                tables.find_columns(cells, fields=module.FIELDS, required=required)
-                return kind
-            except ValidationError:
-                continue
-    raise ValidationError(
-        _(
-            "Не удалось понять, кто в файле: нужны столбцы «Фамилия» (или «ФИО») и «Класс» — для учеников, "
-            "«№ личного дела ребёнка» или «ФИО ребёнка» — для родителей, «Предметы» или «Должность» — для учителей."
-        )
-    )
+    closest = None
+    for grid in tables.read_grids(data, filename):
+        for kind, module in KINDS.items():
+            for required in module.SIGNATURES:
+                header, near = tables.locate_header(grid, fields=module.FIELDS, required=required)
+                if header is not None:
+                    return kind
+                if near is not None and (closest is None or len(near.columns) > len(closest.columns)):
+                    closest = near
+    raise _kind_error(closest)
 
 
 def _read(kind: str, data: bytes, filename: str) -> tables.Table:
-    last_error = None
-    module = KINDS[kind]
-    for required in module.SIGNATURES:
+    """The file's table by the first signature of the kind that fits; none → the message of the closest one."""
+    errors = []
+    for required in KINDS[kind].SIGNATURES:
         try:
-            return tables.read_table(data, filename, fields=module.FIELDS, required=required)
-        except ValidationError as error:
-            last_error = error
-    raise last_error
+            return tables.read_table(data, filename, fields=KINDS[kind].FIELDS, required=required)
+        except tables.HeaderNotFound as error:
+            errors.append(error)
+    raise min(errors, key=lambda error: error.missing)
 
 
 def people_import(
@@ -89,7 +120,7 @@ def people_import(
     except ValidationError as error:
         report.error = " ".join(error.messages)
         return report
-    report.header_row = table.header_row
+    report.header_row, report.skipped = table.header_row, table.skipped
     year = year or default_year()
     school = School.objects.order_by("pk").first()
     if year is None or school is None:

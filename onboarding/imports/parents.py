@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from journal.models import Guardianship, Role, Student, User
 
 from .. import tables
+from . import names
 from .rows import (
     NAME_FIELDS,
     Context,
@@ -23,7 +24,7 @@ from .rows import (
     row_date,
     row_email,
     row_names,
-    same_text,
+    row_phone,
     user_by_email,
 )
 
@@ -77,39 +78,59 @@ def _kind(value: str, patronymic: str) -> str:
     return Guardianship.Kind.OTHER
 
 
+def _no_students_yet() -> bool:
+    return not Student.objects.exists()
+
+
 def _find_child(ctx: Context, row: tables.Row) -> Student:
     record = row.get("child_record")
     if record:
         child = Student.objects.select_related("user", "school_class").filter(record_number=record).first()
         if child is None:
+            if _no_students_yet():
+                raise RowRefused(_("в журнале ещё нет учеников: сначала загрузите файл учеников, потом родителей"))
             raise RowRefused(
-                _("ученика с личным делом %(n)s нет в журнале: сначала загрузите учеников") % {"n": record}
+                _("ученика с личным делом %(n)s нет в журнале: проверьте номер (он как в файле учеников)")
+                % {"n": record}
             )
         return child
-    fio = row.get("child_fio").split()
-    if len(fio) < 2 or not row.get("child_class"):
-        raise RowRefused(_("укажите № личного дела ребёнка или его ФИО и класс"))
+    wanted = names.split_fio(row.get("child_fio"))
+    if not wanted[1] or not row.get("child_class"):
+        raise RowRefused(_("укажите № личного дела ребёнка или его фамилию, имя и класс («ФИО ребёнка», «Класс»)"))
     try:
         grade, letter = tables.parse_class_label(row.get("child_class"))
     except ValidationError as error:
         raise RowRefused(*error.messages) from None
-    children = Student.objects.select_related("user", "school_class").filter(
-        user__surname__iexact=fio[0],
-        user__name__iexact=fio[1],
-        school_class__grade=grade,
-        school_class__letter=letter,
-        school_class__year=ctx.year,
+    roster = list(
+        Student.objects.select_related("user", "school_class").filter(
+            school_class__grade=grade, school_class__letter=letter, school_class__year=ctx.year
+        )
     )
-    if len(fio) > 2:
-        children = children.filter(user__patronymic__iexact=" ".join(fio[2:]))
-    children = list(children[:2])
+    children = [c for c in roster if names.same_person((c.user.surname, c.user.name, c.user.patronymic), wanted)]
+    label = " ".join(p for p in wanted if p)
     if not children:
+        if not roster:
+            raise RowRefused(
+                _("в %(cls)s классе %(year)s нет ни одного ученика: сначала загрузите файл учеников")
+                % {"cls": f"{grade}{letter}", "year": ctx.year}
+            )
+        near = [
+            c.user.full_name
+            for c in roster
+            if names.name_key(c.user.surname) in (names.name_key(wanted[0]), names.name_key(wanted[1]))
+        ]
         raise RowRefused(
-            _("ученик %(fio)s (%(cls)s) не найден: сначала загрузите учеников")
-            % {"fio": " ".join(fio), "cls": row.get("child_class")}
+            _("в %(cls)s нет ученика «%(fio)s»: %(hint)s")
+            % {
+                "cls": f"{grade}{letter}",
+                "fio": label,
+                "hint": _("есть %(list)s — исправьте ФИО ребёнка как в списке класса") % {"list": ", ".join(near)}
+                if near
+                else _("проверьте фамилию, имя и класс или укажите № личного дела ребёнка"),
+            }
         )
     if len(children) > 1:
-        raise RowRefused(_("в классе два ученика с таким именем: укажите № личного дела"))
+        raise RowRefused(_("в классе два ученика «%(fio)s»: укажите № личного дела ребёнка") % {"fio": label})
     return children[0]
 
 
@@ -117,10 +138,11 @@ def _find_parent(ctx: Context, child: Student, surname, name, patronymic, email,
     found = user_by_email(email, surname, name, patronymic)
     if found is not None:
         return found
+    person = (surname, name, patronymic)
     if phone and phone_digits(phone):
         ids = ctx.users_by_phone(phone)
         users = [
-            u for u in User.objects.filter(pk__in=ids) if same_text(u.surname, surname) and same_text(u.name, name)
+            u for u in User.objects.filter(pk__in=ids) if names.same_person((u.surname, u.name, u.patronymic), person)
         ]
         if len(users) > 1:
             raise RowRefused(_("телефон %(p)s указан у нескольких пользователей с этим именем") % {"p": phone})
@@ -133,9 +155,7 @@ def _find_parent(ctx: Context, child: Student, surname, name, patronymic, email,
     guardians = [
         g.parent
         for g in Guardianship.objects.filter(student=child).select_related("parent")
-        if same_text(g.parent.surname, surname)
-        and same_text(g.parent.name, name)
-        and (not patronymic or not g.parent.patronymic or same_text(g.parent.patronymic, patronymic))
+        if names.same_person((g.parent.surname, g.parent.name, g.parent.patronymic), person)
     ]
     return guardians[0] if guardians else None
 
@@ -143,7 +163,7 @@ def _find_parent(ctx: Context, child: Student, surname, name, patronymic, email,
 def import_row(ctx: Context, row: tables.Row, result: RowResult) -> None:
     surname, name, patronymic = row_names(row)
     result.person = full_name(surname, name, patronymic)
-    email, phone = row_email(row), row.get("phone")[:32]
+    email, phone = row_email(row), row_phone(row)
     kind = _kind(row.get("kind"), patronymic)
     child = _find_child(ctx, row)
     number = row.get("application_number")[:32]
@@ -152,7 +172,10 @@ def import_row(ctx: Context, row: tables.Row, result: RowResult) -> None:
         raise RowRefused(_("дата заявления в будущем"))
     if number and not applied_on:
         raise RowRefused(_("у заявления %(n)s нет даты") % {"n": number})
-    ctx.once(("parent", email or phone_digits(phone) or result.person.lower(), child.pk), row.number)
+    ctx.once(
+        ("parent", email or phone_digits(phone) or " ".join(names.person_key(surname, name, patronymic)), child.pk),
+        row.number,
+    )
     details = result.details
     parent = _find_parent(ctx, child, surname, name, patronymic, email, phone)
     if parent is None:

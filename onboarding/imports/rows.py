@@ -22,6 +22,7 @@ from journal.services.roles import roles_grant
 
 from .. import tables
 from ..accounts import taken_logins, unique_login
+from . import names
 
 if TYPE_CHECKING:
     from .students import StudentIndex
@@ -78,6 +79,7 @@ class ImportReport:
     error: str = ""
     header_row: int = 0
     applied: bool = False
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # rows that are not people (totals, headers)
 
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
@@ -124,8 +126,30 @@ def phone_digits(phone: str) -> str:
     return digits
 
 
-def same_text(a: str, b: str) -> bool:
-    return (a or "").strip().lower().replace("ё", "е") == (b or "").strip().lower().replace("ё", "е")
+def phone_normalize(phone: str) -> str:
+    """A Russian phone as +7XXXXXXXXXX, however written («8 (918) 123-45-67», «+7 918 1234567», «9181234567»);
+    empty stays empty; anything that cannot be a Russian number is refused with what to write instead."""
+    text = (phone or "").strip()
+    if not text:
+        return ""
+    text = re.sub(r"^(?:тел|моб|сот|т)\.?\s*:?\s*", "", text, flags=re.IGNORECASE)
+    digits = re.sub(r"\D", "", text)
+    if re.search(r"[a-zа-яё]", text.lower()) or len(re.findall(r"\d", text)) > 11 and re.search(r"[,;/]", text):
+        raise RowRefused(
+            _("телефон «%(v)s»: в клетке должен быть один номер без добавочного — например, +7 918 123-45-67")
+            % {"v": text}
+        )
+    if len(digits) == 11 and digits[0] in "78":
+        digits = digits[1:]
+    if len(digits) != 10 or digits[0] not in "3489":
+        raise RowRefused(
+            _(
+                "телефон «%(v)s» не похож на российский: нужно 10 цифр после +7 или 8 (код города или оператора "
+                "начинается с 3, 4, 8 или 9), например +7 918 123-45-67"
+            )
+            % {"v": text}
+        )
+    return "+7" + digits
 
 
 class Context:
@@ -250,17 +274,18 @@ def user_by_email(email: str, surname: str, name: str, patronymic: str) -> User 
 def row_names(row: tables.Row) -> tuple[str, str, str]:
     surname, name, patronymic = row.get("surname"), row.get("name"), row.get("patronymic")
     if not surname and row.get("fio"):
-        parts = row.get("fio").split()
-        surname = parts[0] if parts else ""
-        name = parts[1] if len(parts) > 1 else ""
-        patronymic = " ".join(parts[2:])
-    surname, name, patronymic = (" ".join(p.split()) for p in (surname, name, patronymic))
+        surname, name, patronymic = names.split_fio(row.get("fio"))
+    surname, name, patronymic = (names.tidy_name(p) for p in (surname, name, patronymic))
     if not surname or not name:
-        raise RowRefused(_("нет фамилии или имени"))
+        raise RowRefused(_("нет фамилии или имени: заполните «Фамилия» и «Имя» или «ФИО» целиком"))
     for part in (surname, name, patronymic):
         if len(part) > 80:
             raise RowRefused(_("слишком длинное имя (больше 80 знаков)"))
     return surname, name, patronymic
+
+
+def row_phone(row: tables.Row) -> str:
+    return phone_normalize(row.get("phone"))
 
 
 def full_name(surname: str, name: str, patronymic: str) -> str:
@@ -282,11 +307,12 @@ def row_date(row: tables.Row, name: str, label: str) -> datetime.date | None:
 
 
 def check_same_person(user: User, surname: str, name: str, patronymic: str, *, by: str) -> None:
-    if not (same_text(user.surname, surname) and same_text(user.name, name)) or (
-        patronymic and user.patronymic and not same_text(user.patronymic, patronymic)
-    ):
+    if not names.same_person((user.surname, user.name, user.patronymic), (surname, name, patronymic)):
         raise RowRefused(
-            _("%(by)s уже принадлежит пользователю %(who)s (%(login)s): у разных людей должны быть разные %(by)s")
+            _(
+                "%(by)s уже принадлежит пользователю %(who)s (%(login)s): у разных людей должны быть разные "
+                "%(by)s — исправьте его в файле или оставьте клетку пустой"
+            )
             % {"by": by, "who": user.full_name, "login": user.username}
         )
 
@@ -298,7 +324,7 @@ def update_user(user: User, *, patronymic: str, email: str, phone: str, changes:
         user.patronymic = patronymic
         fields.append("patronymic")
         changes.append(_("отчество: %(v)s") % {"v": patronymic})
-    if email and not same_text(user.email, email):
+    if email and email.lower() != (user.email or "").lower():
         if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
             raise RowRefused(_("e-mail %(e)s уже у другого пользователя") % {"e": email})
         changes.append(_("e-mail: %(old)s → %(new)s") % {"old": user.email or "—", "new": email})
@@ -306,7 +332,7 @@ def update_user(user: User, *, patronymic: str, email: str, phone: str, changes:
         fields.append("email")
     if phone and phone_digits(phone) != phone_digits(user.phone):
         changes.append(_("телефон: %(old)s → %(new)s") % {"old": user.phone or "—", "new": phone})
-        user.phone = phone[:32]
+        user.phone = phone
         fields.append("phone")
     if fields:
         user.save(update_fields=fields)

@@ -11,6 +11,7 @@ from journal.models import HistoryEntry, Student, StudentGroup
 
 from .. import tables
 from ..guardianships import student_access_grant
+from . import names
 from .rows import (
     NAME_FIELDS,
     Context,
@@ -21,6 +22,7 @@ from .rows import (
     row_date,
     row_email,
     row_names,
+    row_phone,
     update_user,
 )
 
@@ -51,12 +53,7 @@ def _gender(value: str) -> str:
 
 
 def _person_key(surname: str, name: str, patronymic: str, birth) -> tuple:
-    return (
-        surname.lower().replace("ё", "е"),
-        name.lower().replace("ё", "е"),
-        patronymic.lower().replace("ё", "е"),
-        birth,
-    )
+    return (*names.person_key(surname, name, patronymic), birth)
 
 
 class StudentIndex:
@@ -104,8 +101,10 @@ def import_row(ctx: Context, row: tables.Row, result: RowResult) -> None:
     if not record and birth is None:
         raise RowRefused(_("нужен № личного дела или дата рождения: без них ученика не узнать при повторной загрузке"))
     gender = _gender(row.get("gender"))
-    email, phone, address = row_email(row), row.get("phone")[:32], row.get("address")[:255]
-    ctx.once(("student", record) if record else ("student", result.person.lower(), birth), row.number)
+    email, phone, address = row_email(row), row_phone(row), row.get("address")[:255]
+    ctx.once(
+        ("student", record) if record else ("student", *names.person_key(surname, name, patronymic), birth), row.number
+    )
     details = result.details
     school_class = ctx.school_class(row.get("class"), details)
     if ctx.student_index is None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from journal.models import Role, StudentGroup, Teacher, TeachingAssignment, User
 
 from .. import tables
+from . import names
 from .rows import (
     NAME_FIELDS,
     Context,
@@ -23,6 +24,7 @@ from .rows import (
     full_name,
     row_email,
     row_names,
+    row_phone,
     user_by_email,
 )
 
@@ -72,20 +74,21 @@ def _find_teacher_user(surname, name, patronymic, email, login) -> User | None:
         if user is not None:
             check_same_person(user, surname, name, patronymic, by=_("логин"))
             return user
-    teachers = list(
-        User.objects.filter(
-            teacher__isnull=False, surname__iexact=surname, name__iexact=name, patronymic__iexact=patronymic
-        )[:2]
-    )
+    person = (surname, name, patronymic)
+    teachers = [
+        user
+        for user in User.objects.filter(teacher__isnull=False).only("pk", "surname", "name", "patronymic")
+        if names.same_person((user.surname, user.name, user.patronymic), person)
+    ]
     if len(teachers) > 1:
-        raise RowRefused(_("в журнале два учителя с этим ФИО: укажите e-mail"))
-    return teachers[0] if teachers else None
+        raise RowRefused(_("в журнале два учителя с этим ФИО: укажите e-mail, чтобы понять, о ком строка"))
+    return User.objects.get(pk=teachers[0].pk) if teachers else None
 
 
 def import_row(ctx: Context, row: tables.Row, result: RowResult) -> None:
     surname, name, patronymic = row_names(row)
     result.person = full_name(surname, name, patronymic)
-    email, phone, login = row_email(row), row.get("phone")[:32], row.get("login").strip()
+    email, phone, login = row_email(row), row_phone(row), row.get("login").strip()
     if login and not re.fullmatch(r"[\w.@+-]{1,150}", login):
         raise RowRefused(_("логин «%(v)s»: допустимы латинские буквы, цифры и . @ + - _") % {"v": login})
     category = _category(row.get("category"))

@@ -95,7 +95,7 @@ def test_the_import_page_loads_the_sample_file(client_for, teacher, assignment):
     check = client.post(
         f"/plan/ktp/{assignment.pk}/import/", {"file": SimpleUploadedFile("ktp.xlsx", sample("ktp.xlsx"))}
     )
-    assert "Ничего не записано" in check.content.decode()
+    assert "ничего не записано" in check.content.decode()
     assert not PlannedTopic.objects.exists()
     response = client.post(
         f"/plan/ktp/{assignment.pk}/import/",

@@ -1,6 +1,9 @@
 """The teacher's КТП: topics, the import of a file, the plan/fact report (own assignments only)."""
 
+import secrets
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -56,6 +59,7 @@ def topic_edit(request, topic_id):
         "hours": topic.hours,
         "planned_date": topic.planned_date,
         "assessed_work_type": topic.assessed_work_type_id,
+        "section": topic.section,
     }
     form = forms.TopicForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -88,37 +92,56 @@ def topic_move(request, topic_id):
     return redirect(page_url("ktp", topic.assignment_id) + f"#t{topic.pk}")
 
 
+#: How long a checked file waits for the teacher's «Загрузить» on its preview.
+PENDING_SECONDS = 30 * 60
+
+
+def _pending_key(request, token: str) -> str:
+    return f"onboarding:ktp-upload:{request.user.pk}:{token}"
+
+
 @require_http_methods(["GET", "POST"])
 @role_required(is_teacher)
 def ktp_import(request, assignment_id):
+    """Upload → preview of what will be created, changed and removed → «Загрузить» applies that same file."""
     assignment = selectors.assignment_for_ktp(user=request.user, assignment_id=assignment_id)
-    form = forms.UploadForm(request.POST or None, request.FILES or None)
-    parsed = result = None
-    if request.method == "POST" and form.is_valid():
+    form = forms.KtpUploadForm(request.POST or None, request.FILES or None)
+    outcome, token = None, ""
+    if request.method == "POST" and request.POST.get("token") and not request.FILES:
+        key = _pending_key(request, request.POST["token"])
+        pending = cache.get(key)
+        if pending is None or pending["assignment"] != assignment.pk:
+            messages.error(request, _("Проверенный файл больше не хранится: выберите его и проверьте ещё раз."))
+            return redirect(page_url("ktp_import", assignment.pk))
+        outcome = services.ktp_import(
+            assignment=assignment,
+            data=pending["data"],
+            filename=pending["name"],
+            spread=pending["spread"],
+            dry_run=False,
+        )
+        cache.delete(key)
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        parsed = ktp.parse_ktp(upload.read(), upload.name, assignment=assignment)
-        if parsed.ok:
-            dry_run = request.POST.get("action") != "import"
-            try:
-                result = services.ktp_replace(assignment=assignment, topics=parsed.topics, dry_run=dry_run)
-                if not dry_run:
-                    messages.success(
-                        request,
-                        _("КТП загружено: новых тем %(c)s, обновлено %(u)s, оставлено %(k)s, удалено %(d)s.")
-                        % {
-                            "c": len(result.created),
-                            "u": len(result.updated),
-                            "k": len(result.kept),
-                            "d": len(result.deleted),
-                        },
-                    )
-                    return redirect(page_url("ktp", assignment.pk))
-            except ValidationError as error:
-                messages.error(request, error_message(error))
+        data, spread = upload.read(), form.cleaned_data["spread"]
+        dry_run = request.POST.get("action") != "import"
+        outcome = services.ktp_import(
+            assignment=assignment, data=data, filename=upload.name, spread=spread, dry_run=dry_run
+        )
+        if dry_run and outcome.result is not None:
+            token = secrets.token_urlsafe(16)
+            cache.set(
+                _pending_key(request, token),
+                {"assignment": assignment.pk, "data": data, "name": upload.name, "spread": spread},
+                PENDING_SECONDS,
+            )
+    if outcome is not None and outcome.applied:
+        messages.success(request, outcome.summary())
+        return redirect(page_url("ktp", assignment.pk))
     return render(
         request,
         "onboarding/ktp_import.html",
-        {"assignment": assignment, "form": form, "parsed": parsed, "result": result},
+        {"assignment": assignment, "form": form, "outcome": outcome, "token": token},
     )
 
 

@@ -10,7 +10,7 @@ from onboarding import imports
 
 class Command(BaseCommand):
     help = (
-        "Загружает учеников, родителей или учителей из файла XLSX или CSV (вид определяется по столбцам "
+        "Загружает учеников, родителей или учителей из файла .xlsx, .xls, .csv или таблицы Word .docx (вид определяется по столбцам "
         "или задаётся --kind). Всё или ничего: если хоть одна строка отклонена, не записывается ничего. "
         "Повторная загрузка того же файла ничего не меняет. --dry-run показывает по каждой строке, что "
         "будет создано, изменено или отклонено и почему, ничего не записывая. Пароли не создаются: их "
@@ -18,7 +18,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="файл .xlsx или .csv")
+        parser.add_argument("file", help="файл .xlsx, .xls, .csv или .docx")
         parser.add_argument("--kind", choices=[k for k, _ in imports.Kind.CHOICES], help="кто в файле")
         parser.add_argument("--dry-run", action="store_true", help="только проверить")
         parser.add_argument("--year", type=int, help="id учебного года для классов (по умолчанию текущий)")
@@ -35,6 +35,8 @@ class Command(BaseCommand):
         report = imports.people_import(
             data=path.read_bytes(), filename=path.name, by=None, kind=kind, dry_run=dry_run, year=academic_year
         )
+        for number, why in report.skipped:
+            self.stdout.write(f"{number:>5}  пропущена: {why}")
         for row in report.rows:
             details = "; ".join(str(d) for d in row.details)
             self.stdout.write(f"{row.number:>5}  {row.label:<14} {row.person}{f' — {details}' if details else ''}")
